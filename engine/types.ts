@@ -1,4 +1,5 @@
 /** Plain data types of calls, decisions, trace events and results. */
+import type { Issue as ModelIssue } from '../model/issues.js';
 
 /** The engine's own words for a decision. */
 export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
@@ -124,16 +125,9 @@ export interface Evaluation {
   readonly errors: readonly string[];
 }
 
-/** A structural problem of the declaration or the scenario. */
-export interface Issue {
-  readonly code: string;
-  readonly path: string;
-  readonly message: string;
+/** A structural problem of the declaration or the scenario: a model issue plus its denial category. */
+export interface Issue extends ModelIssue {
   readonly category?: Category;
-  readonly severity?: 'error' | 'warning';
-  readonly file?: string;
-  readonly line?: number;
-  readonly column?: number;
 }
 
 /** Status of an action, stage or execution. */
