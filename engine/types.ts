@@ -178,6 +178,8 @@ export type TraceEvent =
   | (EventBase & { readonly type: 'approval.requested'; readonly topic?: string; readonly reviewUrl?: string })
   | (EventBase & { readonly type: 'approval.answered'; readonly approver: string; readonly result: 'Approved' | 'Rejected'; readonly note?: string })
   | (EventBase & { readonly type: 'note.added'; readonly text: string })
+  | (EventBase & { readonly type: 'stack-instance.started'; readonly account: string; readonly region: string })
+  | (EventBase & { readonly type: 'stack-instance.finished'; readonly account: string; readonly region: string; readonly status: 'Succeeded' | 'Failed'; readonly message?: string })
   | (EventBase & { readonly type: 'rollback.started'; readonly scope: 'stage' | 'action'; readonly reason: string; readonly target?: string })
   | (EventBase & { readonly type: 'action.finished'; readonly status: 'Succeeded' | 'Failed'; readonly message?: string })
   | (EventBase & { readonly type: 'stage.finished'; readonly status: 'Succeeded' | 'Failed' })

@@ -264,6 +264,8 @@ export const Stack = z.strictObject({
   region: Region,
   /** The resource calls CloudFormation makes with the execution role (`action` on `resource`). */
   calls: z.array(z.strictObject({ action: z.string(), resource: z.string() })).default([]),
+  /** The stack exists already (CloudFormation updates it rather than creating it). */
+  exists: z.boolean().default(false),
   /** Make the stack operation fail in this run (after the permission checks pass). */
   fails: z.boolean().default(false),
 });

@@ -1,0 +1,74 @@
+/**
+ * The event recorder one step writes into: it hands out sequence numbers and simulated
+ * time, and evaluates calls through the policy layer. Local to a step; the step stays pure
+ * from the outside (same state and plan in, same events out).
+ */
+import { parseArn } from '../model/arn.js';
+import { ownerAccount, type World } from '../model/world.js';
+import { authorize, type Memo } from './authorize.js';
+import type { Call, CallEvaluatedEvent, TraceEvent } from './types.js';
+
+/** A distributive Omit, so each member of the event union keeps its own fields. */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** An event before it has a sequence number and time. */
+export type EventDraft = DistributiveOmit<TraceEvent, 'seq' | 'time'>;
+
+/** What every step needs to evaluate calls. */
+export interface StepContext {
+  readonly world: World;
+  readonly memo?: Memo;
+  /** Epoch milliseconds of the simulated start. */
+  readonly startMs: number;
+}
+
+/** Collects the events of one step. */
+export interface Recorder {
+  /** Appends an event and returns its seq. */
+  readonly emit: (draft: EventDraft) => number;
+  /** Evaluates a call and records it under `parentSeq`; resolves to the recorded event. */
+  readonly call: (parentSeq: number, where: { readonly stage?: string; readonly action?: string }, call: Call, purpose: string) => Promise<CallEvaluatedEvent>;
+  readonly events: () => readonly TraceEvent[];
+  readonly nextSeq: () => number;
+}
+
+/** Creates a recorder that numbers events from `seq`. */
+export function createRecorder(ctx: StepContext, seq: number): Recorder {
+  const events: TraceEvent[] = [];
+  let next = seq;
+  const time = (s: number) => new Date(ctx.startMs + s * 1000).toISOString().replace('.000Z', 'Z');
+  const emit = (draft: EventDraft): number => {
+    const n = next++;
+    events.push({ ...draft, seq: n, time: time(n) } as TraceEvent);
+    return n;
+  };
+  const call: Recorder['call'] = async (parentSeq, where, c, purpose) => {
+    const ev = await authorize(ctx.world, c, ctx.memo);
+    const principal = c.caller.kind === 'role' ? c.caller.roleArn : c.caller.service;
+    const callerAccount = c.caller.kind === 'role' ? parseArn(c.caller.roleArn)?.account ?? '' : c.caller.sourceAccount ?? '';
+    const draft: Omit<CallEvaluatedEvent, 'seq' | 'time'> = {
+      type: 'call.evaluated',
+      parentSeq,
+      ...(where.stage !== undefined ? { stage: where.stage } : {}),
+      ...(where.action !== undefined ? { action: where.action } : {}),
+      operation: c.operation,
+      principal,
+      ...(c.caller.kind === 'role' ? { sessionArn: c.caller.sessionArn } : {}),
+      resource: c.resource,
+      region: c.region,
+      callerAccount,
+      resourceAccount: ownerAccount(ctx.world, c.resource) ?? '',
+      decision: ev.decision,
+      statements: ev.statements,
+      missingAllow: ev.missingAllow,
+      explanation: ev.explanation,
+      ...(ev.category ? { category: ev.category } : {}),
+      ...(ev.message ? { message: ev.message } : {}),
+      context: ev.context,
+      purpose,
+    };
+    emit(draft);
+    return events[events.length - 1] as CallEvaluatedEvent;
+  };
+  return { emit, call, events: () => events, nextSeq: () => next };
+}
