@@ -23,6 +23,9 @@ export const CATEGORIES = {
   IDENTITY_PERMISSION: "the principal's identity policy lacks the operation",
   RESOURCE_POLICY: 'the resource policy (topic, function) does not admit the principal',
   STRUCTURE: 'another structural rejection of the declaration',
+  GUARDRAIL: 'an SCP, RCP, permissions boundary or session policy has no statement allowing the operation (no Deny: an allow is missing)',
+  KEY_STATE: 'the KMS key is disabled',
+  UNKNOWN_RESOURCE: 'the call names a key, alias, role or bucket the scenario does not have',
 } as const;
 
 /** A denial category code. */

@@ -1,0 +1,71 @@
+/**
+ * The category of a denial (DESIGN.md, "The first denial, classified"): which piece is missing.
+ * Pure.
+ */
+import type { Arm } from './combine.js';
+import type { Category, PolicyKind } from './types.js';
+
+/** What the classifier needs about a denial. */
+export interface DenialFacts {
+  readonly arm: Arm;
+  readonly operation: string;
+  readonly callerKind: 'role' | 'service';
+  /** Documents that lacked an allow, core policies first. */
+  readonly missingAllow: readonly PolicyKind[];
+  /** The key is AWS managed and the caller belongs to another account. */
+  readonly awsManagedKeyOtherAccount: boolean;
+  /** Why the call's resource did not resolve, when it did not. */
+  readonly unresolved: 'alias-other-account' | 'unknown' | undefined;
+}
+
+const RESOURCE_KINDS: ReadonlySet<PolicyKind> = new Set(['trust', 'key', 'aws-managed-key', 'bucket', 'topic', 'function']);
+const GUARDRAIL_KINDS: ReadonlySet<PolicyKind> = new Set(['scp', 'rcp', 'boundary', 'session']);
+
+/** Classifies a denial; undefined for an allowed request. Pure. */
+export function categorize(f: DenialFacts): Category | undefined {
+  const missing = (k: PolicyKind) => f.missingAllow.includes(k);
+  const missingResource = f.missingAllow.some((k) => RESOURCE_KINDS.has(k));
+  const missingIdentity = missing('identity');
+  const service = f.operation.split(':')[0]?.toLowerCase();
+  const op = f.operation.toLowerCase();
+  switch (f.arm) {
+    case 'engine-allow':
+    case 'kms-grant':
+    case 'session-arn-resource':
+      return undefined;
+    case 'unresolved':
+      return f.unresolved === 'alias-other-account' ? 'KEY_ALIAS_CROSS_ACCOUNT' : 'UNKNOWN_RESOURCE';
+    case 'explicit-deny':
+      return 'EXPLICIT_DENY';
+    case 'key-disabled':
+      return 'KEY_STATE';
+    case 'guardrail':
+    case 'missing-allow':
+      break;
+  }
+  // The core policies first: fixing a guardrail alone would not let the call through.
+  if (op === 'sts:assumerole') {
+    if (f.callerKind === 'service') return 'SERVICE_ROLE_TRUST';
+    if (missing('trust')) return 'TRUST_POLICY';
+    if (missingIdentity) return 'CALLER_ASSUME_PERMISSION';
+  } else if (service === 'kms') {
+    if (f.awsManagedKeyOtherAccount) return 'AWS_MANAGED_KEY';
+    if (missing('key') || missing('aws-managed-key')) return 'KEY_POLICY';
+    if (missingIdentity) return 'KEY_IDENTITY_PERMISSION';
+  } else if (service === 's3') {
+    if (missing('bucket')) return 'BUCKET_POLICY';
+    if (missingIdentity) return 'BUCKET_IDENTITY_PERMISSION';
+  } else if (op === 'iam:passrole') {
+    if (missingIdentity) return 'PASS_ROLE';
+  } else if (op === 'codepipeline:putapprovalresult') {
+    if (missingIdentity) return 'APPROVAL_PERMISSION';
+  } else {
+    if (missingResource) return 'RESOURCE_POLICY';
+    if (missingIdentity) return 'IDENTITY_PERMISSION';
+  }
+  if (f.missingAllow.some((k) => GUARDRAIL_KINDS.has(k))) return 'GUARDRAIL';
+  // Nothing named (e.g. a cross-account call to a service without resource policies).
+  if (service === 'kms') return 'KEY_POLICY';
+  if (service === 's3') return 'BUCKET_POLICY';
+  return 'IDENTITY_PERMISSION';
+}
