@@ -11,6 +11,7 @@ import { type CommandModule, createProgram, runProgram } from './cli-support.js'
 const COMMANDS: readonly CommandModule[] = [
   await import('./commands/validate.js'),
   await import('./commands/scenarios.js'),
+  await import('./commands/lint.js'),
 ];
 
 const version = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { readonly version: string }).version;
