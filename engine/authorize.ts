@@ -636,9 +636,10 @@ function missingAllows(plan: Plan, l: Layers): PolicyKind[] {
     if (!direct && rk) out.push(rk);
   } else if (plan.explicitTrust) {
     // Trust and key policies are always required; IAM counts where they name the account, and
-    // across accounts IAM must allow as well.
-    if (!direct && !forAccount && rk) out.push(rk);
-    if (!idOk && (forAccount || !plan.sameAccount)) out.push('identity');
+    // across accounts IAM must allow as well. A KMS grant to the account stands for the key side.
+    const accountGrant = plan.grants[0]?.kind === 'account';
+    if (!direct && !forAccount && !accountGrant && rk) out.push(rk);
+    if (!idOk && (forAccount || accountGrant || !plan.sameAccount)) out.push('identity');
   } else if (plan.sameAccount) {
     // Same account: identity OR resource policy.
     if (!idOk && !direct && !forAccount) {

@@ -56,9 +56,10 @@ export function categorize(f: DenialFacts): Category | undefined {
     if (missing('bucket')) return 'BUCKET_POLICY';
     if (missingIdentity) return 'BUCKET_IDENTITY_PERMISSION';
   } else if (op === 'iam:passrole') {
-    if (missingIdentity) return 'PASS_ROLE';
+    // Identity is the only policy that can allow passing a role (there is no resource side).
+    if (!onlyGuardrails(f.missingAllow)) return 'PASS_ROLE';
   } else if (op === 'codepipeline:putapprovalresult') {
-    if (missingIdentity) return 'APPROVAL_PERMISSION';
+    if (!onlyGuardrails(f.missingAllow)) return 'APPROVAL_PERMISSION';
   } else {
     if (missingResource) return 'RESOURCE_POLICY';
     if (missingIdentity) return 'IDENTITY_PERMISSION';
@@ -68,4 +69,8 @@ export function categorize(f: DenialFacts): Category | undefined {
   if (service === 'kms') return 'KEY_POLICY';
   if (service === 's3') return 'BUCKET_POLICY';
   return 'IDENTITY_PERMISSION';
+}
+
+function onlyGuardrails(missing: readonly PolicyKind[]): boolean {
+  return missing.length > 0 && missing.every((k) => GUARDRAIL_KINDS.has(k));
 }
