@@ -12,6 +12,7 @@ const COMMANDS: readonly CommandModule[] = [
   await import('./commands/validate.js'),
   await import('./commands/scenarios.js'),
   await import('./commands/lint.js'),
+  await import('./commands/run.js'),
 ];
 
 const version = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { readonly version: string }).version;

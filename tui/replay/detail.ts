@@ -1,0 +1,204 @@
+/**
+ * The detail pane's content for one event, as styled lines: who called what on which
+ * resource, the decision, the deciding statements inside their documents, why, and the
+ * audit records of the call. Reads the result and the scenario only. Pure.
+ */
+import { CATEGORIES, type CallEvaluatedEvent, type DecidingStatement, type SimulationResult, type TraceEvent } from '../../engine/types.js';
+import type { Scenario } from '../../model/schema.js';
+import { span, wrapLine, type Line } from './lines.js';
+import { findDecidingPolicy, findMissingPolicies, POLICY_KIND_NAMES, renderDocument, renderGrant, type FoundPolicy } from './policy-docs.js';
+import { DECISION_LOOK, type Tone } from './theme.js';
+
+/** What the detail pane needs. */
+export interface DetailInput {
+  readonly result: SimulationResult;
+  readonly scenario: Scenario;
+  readonly event: TraceEvent | undefined;
+  readonly width: number;
+}
+
+const LABEL = 10;
+
+/** An account id with its name from the scenario (`prod 444444444444`). Pure. */
+export function accountLabel(scenario: Scenario, id: string): string {
+  const name = scenario.accounts.find((a) => a.id === id)?.name;
+  return name ? `${name} ${id}` : id || '-';
+}
+
+function field(label: string, value: string, width: number, tone?: Tone): readonly Line[] {
+  return wrapLine([span(label.padEnd(LABEL), 'label'), span(value, tone)], width, LABEL);
+}
+
+function heading(text: string, width: number, tone: Tone = 'accent'): readonly Line[] {
+  return wrapLine([span(text, tone, { bold: true })], width, 2);
+}
+
+/** The lines of the detail pane for an event. Pure. */
+export function detailLines(input: DetailInput): readonly Line[] {
+  const { event, width } = input;
+  if (!event) return [[span('no event selected', 'muted')]];
+  return event.type === 'call.evaluated' ? callLines(input, event) : otherLines(input, event);
+}
+
+function callLines(input: DetailInput, e: CallEvaluatedEvent): readonly Line[] {
+  const { scenario, result, width } = input;
+  const look = DECISION_LOOK[e.decision];
+  const out: Line[] = [];
+  const first = result.firstDenial?.seq === e.seq;
+  out.push(
+    ...wrapLine(
+      [
+        span('decision'.padEnd(LABEL), 'label'),
+        span(`${look.symbol} ${e.decision}`, look.tone, { bold: true }),
+        span(e.category ? ` [${e.category}]` : ''),
+        ...(first ? [span('  ✖ first denial', 'deny', { bold: true })] : []),
+      ],
+      width,
+      LABEL,
+    ),
+  );
+  out.push(...field('operation', `${e.operation} — ${e.purpose}`, width));
+  out.push(...field('caller', `${e.principal} (${accountLabel(scenario, e.callerAccount)})`, width));
+  if (e.sessionArn) out.push(...field('session', e.sessionArn, width));
+  out.push(...field('resource', `${e.resource} (${accountLabel(scenario, e.resourceAccount)}, ${e.region})`, width));
+  out.push(...field('why', e.explanation, width));
+
+  // The deciding statements, grouped by document, each shown inside it.
+  if (e.statements.length) {
+    out.push(...heading(e.decision === 'Allowed' ? 'allowed by' : e.decision === 'ExplicitlyDenied' ? 'denied by' : 'allowing statements (not enough on their own)', width));
+    for (const group of groupStatements(e.statements)) {
+      const found = findDecidingPolicy(scenario, e, group[0] as DecidingStatement);
+      const marks = new Map<number, Tone>(group.map((st) => [st.index, st.effect === 'Deny' ? 'deny' : 'allow'] as const));
+      const which = group.map((st) => `statement ${st.index}${st.sid ? ` (${st.sid})` : ''} ${st.effect}`).join(', ');
+      out.push(...policyLines(found, marks, `${which}`, width));
+    }
+  }
+  if (e.decision === 'ImplicitlyDenied' && e.missingAllow.length) {
+    out.push(...heading(`no allow in: ${e.missingAllow.map((k) => POLICY_KIND_NAMES[k]).join(', ')}`, width, 'deny'));
+    for (const kind of e.missingAllow) {
+      const found = findMissingPolicies(scenario, e, kind);
+      if (!found.length) out.push(...wrapLine([span(`  ${POLICY_KIND_NAMES[kind]}: no statement allows ${e.operation}`, 'muted')], width, 4));
+      for (const f of found) out.push(...policyLines(f, new Map(), `no statement allows ${e.operation}`, width));
+    }
+  }
+  if (e.category) out.push(...field('category', `${e.category}: ${CATEGORIES[e.category]}`, width));
+  if (e.message) out.push(...field('AWS says', e.message, width, look.tone));
+  const context = Object.entries(e.context);
+  if (context.length) {
+    out.push(...heading('context keys', width));
+    for (const [k, v] of context) out.push(...wrapLine([span(`  ${k} = `, 'label'), span(Array.isArray(v) ? v.join(', ') : String(v))], width, 4));
+  }
+  out.push(...auditLines(input, e.seq));
+  return out;
+}
+
+function groupStatements(statements: readonly DecidingStatement[]): readonly (readonly DecidingStatement[])[] {
+  const groups = new Map<string, DecidingStatement[]>();
+  for (const st of statements) {
+    const key = `${st.policyKind}\u0000${st.policy}`;
+    const g = groups.get(key);
+    if (g) g.push(st);
+    else groups.set(key, [st]);
+  }
+  return [...groups.values()];
+}
+
+function policyLines(found: FoundPolicy, marks: ReadonlyMap<number, Tone>, what: string, width: number): readonly Line[] {
+  const out: Line[] = [...wrapLine([span(`${found.title}`, 'label', { bold: true }), span(` — ${what}`, 'muted')], width, 2)];
+  if (found.document) out.push(...renderDocument(found.document, marks, width));
+  else if (found.grant) out.push(...renderGrant(found.grant, marks.size ? [...marks.values()][0] : undefined, width));
+  else out.push(...wrapLine([span(`  (${found.note ?? 'not in the scenario'})`, 'muted')], width, 4));
+  return out;
+}
+
+function auditLines(input: DetailInput, seq: number): readonly Line[] {
+  const { result, scenario, width } = input;
+  const out: Line[] = [];
+  const trail = result.cloudTrail.filter((r) => r.seq === seq);
+  if (trail.length) {
+    out.push(...heading(`CloudTrail (${trail.length})`, width));
+    for (const r of trail) {
+      out.push(
+        ...wrapLine(
+          [
+            span(`  ${accountLabel(scenario, r.recipientAccountId)} ${r.awsRegion} `),
+            span(`${r.eventSource} ${r.eventName}`, 'label'),
+            ...(r.errorCode ? [span(` ${r.errorCode}`, 'deny')] : []),
+            span(` eventID ${r.eventID}${r.sharedEventID ? ` shared ${r.sharedEventID}` : ''}`, 'muted'),
+          ],
+          width,
+          4,
+        ),
+      );
+    }
+  }
+  const bridge = result.eventBridge.filter((b) => b.seq === seq);
+  if (bridge.length) {
+    out.push(...heading(`EventBridge (${bridge.length})`, width));
+    for (const b of bridge) {
+      const state = typeof b.detail['state'] === 'string' ? ` ${b.detail['state']}` : '';
+      out.push(...wrapLine([span(`  ${b['detail-type']}${state}`, 'label'), span(` ${accountLabel(scenario, b.account)} ${b.region}`, 'muted')], width, 4));
+    }
+  }
+  return out;
+}
+
+function otherLines(input: DetailInput, e: Exclude<TraceEvent, CallEvaluatedEvent>): readonly Line[] {
+  const { scenario, width } = input;
+  const out: Line[] = [...field('event', `${e.type} #${e.seq}${e.parentSeq !== null ? ` (in #${e.parentSeq})` : ''} at ${e.time}`, width)];
+  if (e.stage) out.push(...field('stage', e.stage, width));
+  if (e.action) out.push(...field('action', e.action, width));
+  const statusTone = (s: string): Tone => (s === 'Succeeded' ? 'allow' : 'deny');
+  switch (e.type) {
+    case 'execution.started':
+      out.push(...field('pipeline', e.pipeline, width), ...field('execution', e.executionId, width), ...field('account', accountLabel(scenario, e.account), width), ...field('region', e.region, width));
+      break;
+    case 'stage.started':
+      break;
+    case 'action.started':
+      out.push(
+        ...field('provider', e.provider, width),
+        ...field('account', accountLabel(scenario, e.account), width),
+        ...field('region', e.region, width),
+        ...field('runs as', e.roleArn, width),
+        ...field('runOrder', String(e.runOrder), width),
+      );
+      break;
+    case 'artifact.replicated':
+      out.push(...field('artifact', e.artifact, width), ...field('from', `${e.from} (${e.fromRegion})`, width), ...field('to', `${e.to} (${e.toRegion})`, width));
+      break;
+    case 'variables.resolved':
+      for (const [k, v] of Object.entries(e.variables)) out.push(...field('variable', `${k} = ${v}`, width));
+      break;
+    case 'approval.requested':
+      if (e.topic) out.push(...field('notify', e.topic, width));
+      if (e.reviewUrl) out.push(...field('review', e.reviewUrl, width));
+      break;
+    case 'approval.answered':
+      out.push(...field('approver', e.approver, width), ...field('result', e.result, width, e.result === 'Approved' ? 'allow' : 'deny'));
+      if (e.note) out.push(...field('note', e.note, width));
+      break;
+    case 'note.added':
+      out.push(...field('note', e.text, width));
+      break;
+    case 'stack-instance.started':
+      out.push(...field('account', accountLabel(scenario, e.account), width), ...field('region', e.region, width));
+      break;
+    case 'stack-instance.finished':
+      out.push(...field('account', accountLabel(scenario, e.account), width), ...field('region', e.region, width), ...field('status', e.status, width, statusTone(e.status)));
+      if (e.message) out.push(...field('message', e.message, width));
+      break;
+    case 'rollback.started':
+      out.push(...field('rollback', `⟳ ${e.scope}`, width, 'warn'), ...field('reason', e.reason, width));
+      if (e.target) out.push(...field('target', e.target, width));
+      break;
+    case 'action.finished':
+    case 'stage.finished':
+    case 'execution.finished':
+      out.push(...field('status', `${e.status === 'Succeeded' ? '✔' : '✖'} ${e.status}`, width, statusTone(e.status)));
+      if (e.type === 'action.finished' && e.message) out.push(...field('message', e.message, width));
+      break;
+  }
+  out.push(...auditLines(input, e.seq));
+  return out;
+}

@@ -1,0 +1,180 @@
+/**
+ * The lines of each pane of the replay (header, map, trace, footer, help, invalid run), built
+ * from the state, the result and the scenario before anything is drawn. Pure.
+ */
+import { describeEvent } from '../../engine/trace.js';
+import type { SimulationResult, TraceEvent } from '../../engine/types.js';
+import { fit, span, truncate, truncateLine, wrapLine, wrapLines, type Line, type Span } from './lines.js';
+import type { MapAction, MapStage, MapStatus } from './pipeline-map.js';
+import type { ReplayState } from './reducer.js';
+import { DECISION_LOOK, type Theme, type Tone } from './theme.js';
+import { KEY_HELP } from './use-replay-input.js';
+import { windowStart } from './layout.js';
+
+const STATUS_LOOK: Readonly<Record<MapStatus, { readonly glyph: keyof Theme['glyph']; readonly tone: Tone }>> = {
+  succeeded: { glyph: 'succeeded', tone: 'allow' },
+  failed: { glyph: 'failed', tone: 'deny' },
+  running: { glyph: 'running', tone: 'accent' },
+  'not-run': { glyph: 'notRun', tone: 'muted' },
+};
+
+function statusSpans(theme: Theme, status: MapStatus, rolledBack: boolean): Span[] {
+  const look = STATUS_LOOK[status];
+  return [span(theme.glyph[look.glyph], look.tone, { bold: status === 'failed' }), ...(rolledBack ? [span(theme.glyph.rollback, 'warn')] : [])];
+}
+
+/** Pads a line to `width` with spaces in the last span's style (so inverse covers the row). */
+function padLine(line: Line, width: number, extra: Partial<Span> = {}): Line {
+  const cut = truncateLine(line, width);
+  const used = cut.reduce((n, s) => n + [...s.text].length, 0);
+  const styled = cut.map((s) => ({ ...s, ...extra }));
+  return used < width ? [...styled, { text: ' '.repeat(width - used), ...extra }] : styled;
+}
+
+/** A pane title row; inverse when the pane has the focus. */
+export function titleLine(text: string, width: number, focused: boolean): Line {
+  return padLine([span(`─ ${text} `, 'label', { bold: true })], width, focused ? { inverse: true } : {});
+}
+
+/** The top row: scenario, status, first denial, filter, position, playing. */
+export function headerLine(result: SimulationResult, state: ReplayState, width: number): Line {
+  const status = result.status;
+  const statusTone: Tone = status === 'Succeeded' ? 'allow' : 'deny';
+  const glyph = status === 'Succeeded' ? '✔' : '✖';
+  const fd = result.firstDenial;
+  const parts: Span[] = [span('pipesim ', 'label', { bold: true }), span(`${result.scenario}  `), span(`${glyph} ${status}`, statusTone, { bold: true })];
+  if (fd) parts.push(span(`  ✖ first denial #${fd.seq} ${fd.operation} [${fd.category}]`, 'deny'));
+  const pos = state.visible.length ? `${state.index + 1}/${state.visible.length}` : '0/0';
+  parts.push(span(`  filter ${state.filter}  ${pos}${state.playing ? '  ▶ playing' : ''}`, 'muted'));
+  return padLine(parts, width);
+}
+
+/** The bottom row: the search prompt, a message, or the main keys. */
+export function footerLine(state: ReplayState, width: number): Line {
+  if (state.prompt !== null) return padLine([span('/', 'accent', { bold: true }), span(state.prompt), span('█', 'accent'), span('   Enter: next match  Esc: cancel', 'muted')], width);
+  if (state.message) return padLine([span(state.message, 'warn')], width);
+  return padLine([span('←/→ j/k step · space play · d denial · f filter · / search · tab pane · ? help · q quit', 'muted')], width);
+}
+
+/** One trace row: cursor, first-denial mark, seq, indentation by depth, the event line. */
+export function traceLine(theme: Theme, e: TraceEvent, depth: number, opts: { readonly selected: boolean; readonly firstDenial: boolean; readonly width: number }): Line {
+  const indent = '  '.repeat(Math.min(depth, 6));
+  const head: Span[] = [
+    span(opts.selected ? theme.glyph.cursor : ' ', 'accent', { bold: true }),
+    opts.firstDenial ? span('✖', 'deny', { bold: true }) : span(' '),
+    span(`${String(e.seq).padStart(4)} `, 'muted'),
+    span(indent),
+  ];
+  const text = describeEvent(e);
+  let body: Span[];
+  if (e.type === 'call.evaluated') {
+    const look = DECISION_LOOK[e.decision];
+    // describeEvent starts a call with its decision glyph; colour the glyph, and all of a denial.
+    body = e.decision === 'Allowed' ? [span(text.slice(0, 1), look.tone), span(text.slice(1))] : [span(text, look.tone, { bold: opts.firstDenial })];
+  } else if ((e.type === 'action.finished' || e.type === 'stage.finished' || e.type === 'execution.finished' || e.type === 'stack-instance.finished') && e.status !== 'Succeeded') {
+    body = [span(text, 'deny')];
+  } else if (e.type === 'rollback.started') {
+    body = [span(`${theme.glyph.rollback} ${text}`, 'warn')];
+  } else if (e.type === 'note.added' || e.type === 'variables.resolved') {
+    body = [span(text, 'muted')];
+  } else {
+    body = [span(text)];
+  }
+  return padLine([...head, ...body], opts.width, opts.selected ? { inverse: true } : {});
+}
+
+/** The visible rows of the trace pane, windowed so the cursor stays in view. */
+export function traceLines(theme: Theme, state: ReplayState, depth: ReadonlyMap<number, number>, rows: number, width: number): readonly Line[] {
+  if (state.visible.length === 0) return [padLine([span(`  the ${state.filter} view shows no events (f: next filter)`, 'muted')], width)];
+  const start = windowStart(state.visible.length, state.index, rows);
+  return state.visible.slice(start, start + rows).map((e, i) =>
+    traceLine(theme, e, depth.get(e.seq) ?? 0, { selected: start + i === state.index, firstDenial: e.seq === state.firstDenialSeq, width }),
+  );
+}
+
+function actionSpans(theme: Theme, a: MapAction): Span[] {
+  return [
+    ...statusSpans(theme, a.status, a.rolledBack),
+    span(' '),
+    span(a.name, a.firstDenial ? 'deny' : a.status === 'not-run' ? 'muted' : undefined, { bold: a.current || a.firstDenial }),
+    span(` ${a.accountName} ${a.region}`, 'muted'),
+  ];
+}
+
+/** The map in the narrow layout: one row per stage, its actions side by side. */
+export function mapLinesNarrow(theme: Theme, stages: readonly MapStage[], rows: number, width: number): readonly Line[] {
+  const nameWidth = Math.min(16, Math.max(...stages.map((s) => s.name.length)) + 1);
+  const lines = stages.map((s): Line => {
+    const parts: Span[] = [
+      span(s.current ? theme.glyph.cursor : ' ', 'accent', { bold: true }),
+      ...statusSpans(theme, s.status, s.rolledBack),
+      span(' '),
+      span(fit(s.name, nameWidth), s.firstDenial ? 'deny' : 'label', { bold: s.current }),
+    ];
+    s.actions.forEach((a, i) => parts.push(span(i ? '  ' : ' '), ...(a.current ? [span(theme.glyph.cursor, 'accent', { bold: true })] : []), ...actionSpans(theme, a)));
+    return padLine(parts, width);
+  });
+  const current = Math.max(0, stages.findIndex((s) => s.current));
+  const start = windowStart(lines.length, current, rows);
+  return lines.slice(start, start + rows);
+}
+
+/** The map in the wide layout: a row per stage, then a row (or two) per action. */
+export function mapLinesWide(theme: Theme, stages: readonly MapStage[], rows: number, width: number): readonly Line[] {
+  const lines: Line[] = [];
+  let currentLine = 0;
+  for (const s of stages) {
+    if (s.current && !s.actions.some((a) => a.current)) currentLine = lines.length;
+    lines.push(padLine([span(s.current ? theme.glyph.cursor : ' ', 'accent', { bold: true }), ...statusSpans(theme, s.status, s.rolledBack), span(' '), span(s.name, s.firstDenial ? 'deny' : 'label', { bold: true })], width));
+    for (const a of s.actions) {
+      if (a.current) currentLine = lines.length;
+      const row: Line = [span(a.current ? `  ${theme.glyph.cursor}` : '   ', 'accent', { bold: true }), ...actionSpans(theme, a)];
+      lines.push(...wrapLine(row, width, 5).map((l) => padLine(l, width)));
+    }
+  }
+  const start = windowStart(lines.length, currentLine, rows);
+  return lines.slice(start, start + rows);
+}
+
+/** The help screen. */
+export function helpLines(width: number): readonly Line[] {
+  const out: Line[] = [[span('keys', 'accent', { bold: true })], []];
+  for (const [k, what] of KEY_HELP) out.push(...wrapLine([span(`  ${k.padEnd(14)}`, 'label', { bold: true }), span(what)], width, 16));
+  out.push(
+    [],
+    ...wrapLines(
+      [
+        [span('panes', 'accent', { bold: true })],
+        [span('  map     stages and actions with account, region and status as of the selected event (✔ succeeded, ✖ failed, ▸ running, · not run, ⟳ rollback)')],
+        [span('  trace   one row per event, indented under its parent; ✖ in the margin marks the first denial')],
+        [span('  detail  the selected event: caller, operation, resource, decision, the deciding statements inside their policy documents (▶), the AWS message and the CloudTrail records')],
+      ],
+      width,
+      10,
+    ),
+    [],
+    [span('press ? or Esc to go back', 'muted')],
+  );
+  return out;
+}
+
+/** The body of a run the declaration check rejected: its issues. */
+export function invalidLines(result: SimulationResult, width: number): readonly Line[] {
+  const out: Line[] = [[span('✖ the pipeline declaration is rejected before it runs', 'deny', { bold: true })], []];
+  for (const issue of result.issues) {
+    out.push(...wrapLine([span('✖ ', 'deny'), span(`${issue.path}: `, 'label'), span(issue.message), span(` [${issue.code}${issue.category ? `, ${issue.category}` : ''}]`, 'muted')], width, 2));
+  }
+  if (!result.issues.length) out.push([span('no events', 'muted')]);
+  return out;
+}
+
+/** Exactly `rows` lines: cut, or padded with empty ones. */
+export function exactly(lines: readonly Line[], rows: number): readonly Line[] {
+  if (lines.length >= rows) return lines.slice(0, rows);
+  return [...lines, ...Array.from({ length: rows - lines.length }, (): Line => [])];
+}
+
+/** A short one-line note for a frame too small to draw. */
+export function tooSmallLine(columns: number, rows: number): Line {
+  return [span(truncate(`pipesim needs at least 40×12; this terminal is ${columns}×${rows}`, Math.max(1, columns)), 'warn')];
+}

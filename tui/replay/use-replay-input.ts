@@ -1,0 +1,85 @@
+/**
+ * The replay's keys: a pure key → command table and the one hook that calls Ink's
+ * `useInput` with it.
+ */
+import { useInput, type Key } from 'ink';
+import type { ReplayAction, ReplayState } from './reducer.js';
+
+/** What a key press asks for: a reducer action, or leaving the replay. */
+export type ReplayCommand = ReplayAction | { readonly type: 'quit' };
+
+/** What the key table needs to know beyond the state: the sizes of the panes. */
+export interface KeyContext {
+  /** The largest useful scroll offset of the detail pane. */
+  readonly detailMax: number;
+  readonly detailPage: number;
+  readonly tracePage: number;
+}
+
+/** The keys, as the help screen lists them. */
+export const KEY_HELP: readonly (readonly [string, string])[] = [
+  ['→ l  j ↓', 'step forward (j ↓ scroll the detail pane when it has the focus)'],
+  ['← h  k ↑', 'step back (k ↑ scroll the detail pane when it has the focus)'],
+  ['PgDn PgUp', 'a page forward / back (or scroll the detail pane)'],
+  ['g Home  G End', 'first / last event'],
+  ['space', 'play / pause'],
+  ['d', 'jump to the first denial'],
+  ['f', 'cycle the filter: full → fails → notes'],
+  ['/', 'search (Enter jumps to the next match, Esc cancels)'],
+  ['n', 'next match of the last search'],
+  ['tab', 'switch the focus between the trace and the detail pane'],
+  ['?', 'show / hide this help'],
+  ['q  Ctrl-C', 'quit'],
+];
+
+/** The command a key press asks for in a state, or null. Pure. */
+export function keyToCommand(input: string, key: Partial<Key>, state: Pick<ReplayState, 'prompt' | 'help' | 'focus'>, ctx: KeyContext): ReplayCommand | null {
+  if (key.ctrl && input === 'c') return { type: 'quit' };
+  if (state.prompt !== null) {
+    if (key.escape) return { type: 'search-cancel' };
+    if (key.return) return { type: 'search-submit' };
+    if (key.backspace || key.delete) return { type: 'search-erase' };
+    if (input && !key.ctrl && !key.meta && !key.tab && !key.upArrow && !key.downArrow && !key.leftArrow && !key.rightArrow) {
+      return { type: 'search-type', text: input.replace(/[\r\n\t]/g, '') };
+    }
+    return null;
+  }
+  if (input === 'q') return { type: 'quit' };
+  if (state.help) return input === '?' || key.escape || key.return || input === ' ' ? { type: 'toggle-help' } : null;
+  const detail = state.focus === 'detail';
+  if (key.rightArrow || input === 'l') return { type: 'step-forward' };
+  if (key.leftArrow || input === 'h') return { type: 'step-back' };
+  if (key.downArrow || input === 'j') return detail ? { type: 'scroll-detail', delta: 1, max: ctx.detailMax } : { type: 'step-forward' };
+  if (key.upArrow || input === 'k') return detail ? { type: 'scroll-detail', delta: -1, max: ctx.detailMax } : { type: 'step-back' };
+  if (key.pageDown) return detail ? { type: 'scroll-detail', delta: ctx.detailPage, max: ctx.detailMax } : { type: 'page', delta: ctx.tracePage };
+  if (key.pageUp) return detail ? { type: 'scroll-detail', delta: -ctx.detailPage, max: ctx.detailMax } : { type: 'page', delta: -ctx.tracePage };
+  if (key.home || input === 'g') return { type: 'jump-to-start' };
+  if (key.end || input === 'G') return { type: 'jump-to-end' };
+  if (key.tab) return { type: 'focus-next' };
+  switch (input) {
+    case ' ':
+      return { type: 'toggle-play' };
+    case 'd':
+      return { type: 'jump-to-denial' };
+    case 'f':
+      return { type: 'cycle-filter' };
+    case '/':
+      return { type: 'search-open' };
+    case 'n':
+      return { type: 'search-next' };
+    case '?':
+      return { type: 'toggle-help' };
+    default:
+      return null;
+  }
+}
+
+/** Listens to the keyboard for the replay: the only `useInput` caller of the view. */
+export function useReplayInput(state: ReplayState, dispatch: (action: ReplayAction) => void, ctx: KeyContext, onQuit: () => void): void {
+  useInput((input, key) => {
+    const command = keyToCommand(input, key, state, ctx);
+    if (!command) return;
+    if (command.type === 'quit') onQuit();
+    else dispatch(command);
+  });
+}
