@@ -103,10 +103,17 @@ function otherAccountsInRegion(ctx: CheckContext, region: string): string[] {
 // PS001, PS002: production
 // ---------------------------------------------------------------------------
 
+/** Whether an action changes a production account: a Deploy action there (creating a change set changes nothing yet). */
+function changesProduction(ctx: CheckContext, a: LintAction): boolean {
+  if (a.category !== 'Deploy') return false;
+  if (a.provider === 'CloudFormation' && a.declaration.configuration['ActionMode'] === 'CHANGE_SET_REPLACE') return false;
+  return deployAccounts(ctx.scenario, a).some((acc) => ctx.production.has(acc));
+}
+
 /** PS001: the first production deploy has a manual approval before it. */
 export const approvalBeforeProduction: Check = (ctx) => {
   const order = [...ctx.actions].sort((a, b) => a.stageIndex - b.stageIndex || a.runOrder - b.runOrder || a.actionIndex - b.actionIndex);
-  const deploy = order.find((a) => a.category === 'Deploy' && deployAccounts(ctx.scenario, a).some((acc) => ctx.production.has(acc)));
+  const deploy = order.find((a) => changesProduction(ctx, a));
   if (!deploy) return [];
   const approvals = order.filter((a) => a.provider === 'Manual');
   if (approvals.some((ap) => runsBefore(ap, deploy))) return [];
@@ -485,13 +492,18 @@ export const selfApproval: Check = (ctx) => {
     const proven = author !== undefined && eventsOf(ctx.result, 'approval.answered').some((e) => e.stage === a.stage && e.action === a.declaration.name && e.result === 'Approved' && e.approver.startsWith(sessionArn(author, '')));
     const p = proven ? { proven } : {};
     const ran = proven ? ': the run shows the author approving' : '';
-    if (author && answer?.approver && sameArn(answer.approver, author)) {
-      out.push({ ruleId: 'PS013', segments: ['run', 'approvals', answerIndex, 'approver'], message: `approval \`${key}\` is answered by \`${answer.approver}\`, the author of the change${ran}`, ...p });
-      continue;
-    }
+    // The author's own role may answer the approval (an author who is denied is the design working).
     const authorRole = author ? findRole(ctx.world, author) : undefined;
     if (authorRole && roleAllows(ctx, authorRole, 'codepipeline:PutApprovalResult', actionArn)) {
-      out.push({ ruleId: 'PS013', segments: a.path, message: `the change author \`${authorRole.arn}\` is allowed codepipeline:PutApprovalResult on \`${key}\`${ran}`, ...p });
+      const answers = answer?.approver !== undefined && sameArn(answer.approver, authorRole.arn);
+      out.push({
+        ruleId: 'PS013',
+        segments: answers ? ['run', 'approvals', answerIndex, 'approver'] : a.path,
+        message: answers
+          ? `approval \`${key}\` is answered by \`${authorRole.arn}\`, the author of the change, and its policies allow codepipeline:PutApprovalResult${ran}`
+          : `the change author \`${authorRole.arn}\` is allowed codepipeline:PutApprovalResult on \`${key}\`${ran}`,
+        ...p,
+      });
       continue;
     }
     // Without a known author: a role that can push the source and approve can approve its own change.
