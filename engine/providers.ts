@@ -7,6 +7,7 @@
  */
 import { bucketArn, objectArn } from '../model/arn.js';
 import { findRole, resolveKey } from '../model/world.js';
+import { stableId } from './audit.js';
 import { runStackSet } from './stacksets.js';
 import { denialMessage, readArtifact, roleCaller, writeArtifact, type ActionOutcome, type ActionRun, type ArtifactCopy } from './step.js';
 import type { Call, Caller, CallEvaluatedEvent } from './types.js';
@@ -191,7 +192,7 @@ const CFN_MODES: Readonly<Record<string, readonly string[]>> = {
 async function cloudFormation(run: ActionRun): Promise<ActionOutcome> {
   const mode = run.config['ActionMode'] ?? 'CREATE_UPDATE';
   const stackName = run.config['StackName'] ?? '';
-  const stackArn = `arn:aws:cloudformation:${run.action.region}:${run.action.account}:stack/${stackName}/*`;
+  const stackArn = `arn:aws:cloudformation:${run.action.region}:${run.action.account}:stack/${stackName}/${stableId('stack', run.action.account, run.action.region, stackName)}`;
   const stack = run.ctx.world.stacks.find((s) => s.name === stackName && s.account === run.action.account && s.region === run.action.region);
   const read = await readInputs(run, run.caller);
   if (read) return fail(denialMessage(read));

@@ -7,6 +7,7 @@
  * https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-StackSets.html).
  */
 import type { Scenario } from '../model/schema.js';
+import { stableId } from './audit.js';
 import { callAll, callBy, readInputs, where } from './providers.js';
 import { denialMessage, roleCaller, type ActionOutcome, type ActionRun } from './step.js';
 import type { Caller } from './types.js';
@@ -43,7 +44,7 @@ function targetsOf(run: ActionRun): readonly string[] {
 export async function runStackSet(run: ActionRun): Promise<ActionOutcome> {
   const name = run.config['StackSetName'] ?? '';
   const serviceManaged = run.config['PermissionModel'] === 'SERVICE_MANAGED';
-  const stackSetArn = `arn:aws:cloudformation:${run.action.region}:${run.action.account}:stackset/${name}:*`;
+  const stackSetArn = `arn:aws:cloudformation:${run.action.region}:${run.action.account}:stackset/${name}:${stableId('stackset', run.action.account, run.action.region, name)}`;
   const regions = (run.config['Regions'] ?? run.action.region).split(',').map((s) => s.trim()).filter(Boolean);
   const targets = targetsOf(run);
   const isInstances = run.action.provider === 'CloudFormationStackInstances';
