@@ -303,7 +303,7 @@ function segmentsAtOffset(doc: Document, offset: number): PathSegment[] {
   let node: unknown = doc.contents;
   const contains = (n: unknown) => {
     const range = (n as NodeLike)?.range;
-    return range !== undefined && range !== null && offset >= range[0] && offset < Math.max(range[2], range[1] + 1);
+    return range !== undefined && range !== null && offset >= range[0] && (offset < range[2] || (range[0] === range[2] && offset === range[0]));
   };
   for (let guard = 0; guard < 1000; guard += 1) {
     let next: unknown;
@@ -362,7 +362,14 @@ const YAML_CODES: Readonly<Record<string, string>> = {
 function yamlIssue(error: YAMLError, doc: Document, severity: 'error' | 'warning', offsetPosition: (offset: number) => Position, file: string): LocatedIssue {
   const offset = error.pos[0];
   const position = offsetPosition(offset);
-  const segments = segmentsAtOffset(doc, offset);
+  // A missing closing quote is noticed just past the scalar it belongs to.
+  const unclosedQuote = error.code === 'MISSING_CHAR' && /quote/.test(error.message);
+  const segments = segmentsAtOffset(doc, unclosedQuote ? Math.max(offset - 1, 0) : offset);
+  if (error.code !== 'DUPLICATE_KEY' && !unclosedQuote && segments.length > 0) {
+    // An error on the line after a scalar belongs to the mapping around it, not to the scalar.
+    const node = resolveNode(doc, segments).node;
+    if (isScalar(node) && node.range && offsetPosition(node.range[0]).line !== position.line) segments.pop();
+  }
   const code = YAML_CODES[error.code] ?? (severity === 'error' ? 'yaml_syntax' : 'yaml_warning');
   let message = (error.message.split('\n')[0] ?? '').replace(/\s+at line \d+, column \d+:?\s*$/, '').trim();
   message = message.charAt(0).toLowerCase() + message.slice(1);
@@ -373,7 +380,13 @@ function yamlIssue(error: YAMLError, doc: Document, severity: 'error' | 'warning
   } else if (error.code === 'TAB_AS_INDENT') {
     message = 'tabs are not allowed for indentation: indent with spaces';
   } else if (error.code === 'MULTIPLE_DOCS') {
-    message = 'expected one document, found several separated by `---`';
+    return { code, severity, path: '', message: 'expected one document, found several separated by `---`', file, ...position };
+  } else if (unclosedQuote) {
+    // The parser notices at the end of the text; the quote that is never closed is where the scalar starts.
+    const start = resolveNode(doc, segments);
+    const quote = /'/.test(message) ? "'" : '"';
+    const at = start.depth === segments.length && isScalar(start.node) ? nodePosition(start.node, offsetPosition) : position;
+    return { code, severity, path: formatPath(segments), message: `a quoted string is never closed: missing the closing \`${quote}\``, file, ...at };
   }
   return { code, severity, path: formatPath(segments), message, file, ...position };
 }

@@ -103,11 +103,19 @@ const valueIn = (document: unknown, segments: readonly PathSegment[]): unknown =
 export function validatePolicyGrammar(scenario: Scenario): RawIssue[] {
   const issues: RawIssue[] = [];
   for (const site of policySites(scenario)) {
+    const found: { readonly issue: RawIssue; readonly statement: string; readonly misspelt?: string }[] = [];
     for (const error of VALIDATORS[site.kind](site.document)) {
       const segments = joinLibraryPath(site.segments, error.path);
       const value = valueIn(site.document, segments.slice(site.segments.length));
       const { message, at } = restyle(error.message, segments, value);
-      issues.push({ code: 'invalid_policy', segments, message, severity: 'error', at });
+      const misspelt = /^unknown key .*: did you mean `([^`]+)`/.exec(message)?.[1];
+      const statement = JSON.stringify(at === 'key' ? segments.slice(0, -1) : segments);
+      found.push({ issue: { code: 'invalid_policy', segments, message, severity: 'error', at }, statement, ...(misspelt ? { misspelt } : {}) });
+    }
+    // `Actions:` makes the library say both "unknown key Actions" and "Action is required": one mistake, one issue.
+    for (const entry of found) {
+      const explained = found.some((other) => other.misspelt !== undefined && other.statement === entry.statement && entry.issue.message.includes(`\`${other.misspelt}\``) && /is required/.test(entry.issue.message));
+      if (!explained) issues.push(entry.issue);
     }
   }
   return issues;
