@@ -606,8 +606,7 @@ function decidingStatements(plan: Plan, a: Analysis, arm: Arm): DecidingStatemen
     case 'explicit-deny':
       return layerStatements(plan, a, 'denyStatements');
     case 'engine-allow':
-    case 'key-disabled':
-      return a.result === 'Allowed' ? layerStatements(plan, a, 'allowStatements') : [];
+      return layerStatements(plan, a, 'allowStatements');
     case 'kms-grant': {
       const g = plan.grants[0];
       const grant: DecidingStatement[] = g ? [{ policyKind: 'grant', policy: grantLabel(g.grant, g.index), index: g.index, effect: 'Allow' }] : [];
@@ -618,6 +617,7 @@ function decidingStatements(plan: Plan, a: Analysis, arm: Arm): DecidingStatemen
       return layerStatements(plan, a, 'allowStatements').filter((s) => s.policyKind === plan.resourcePolicy?.kind);
     case 'unresolved':
     case 'guardrail':
+    case 'key-disabled':
     case 'missing-allow':
       return [];
   }
