@@ -4,7 +4,7 @@
  * simulation result, the findings the run proves are marked `proven`. Pure.
  */
 import type { Position } from '../../model/issues.js';
-import { formatPath } from '../../model/path.js';
+import { formatPath, type PathSegment } from '../../model/path.js';
 import type { Scenario } from '../../model/schema.js';
 import { buildWorld } from '../../model/world.js';
 import type { SimulationResult } from '../types.js';
@@ -44,7 +44,7 @@ export function lint(scenario: Scenario, options: LintOptions = {}): Finding[] {
   const findings = CHECKS.flatMap((check) => check(ctx)).map((draft): Finding => {
     const rule = RULES[draft.ruleId];
     const path = formatPath(draft.segments);
-    const position = options.locate?.(path);
+    const position = options.locate ? locateSegments(options.locate, draft.segments) : undefined;
     return {
       ruleId: draft.ruleId,
       severity: rule.severity,
@@ -57,6 +57,19 @@ export function lint(scenario: Scenario, options: LintOptions = {}): Finding[] {
   });
   const order = (id: RuleId) => RULE_IDS.indexOf(id);
   return findings.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? 0) - (b.column ?? 0) || order(a.ruleId) - order(b.ruleId) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/**
+ * The position of a path, or of its nearest written parent: a field filled by a default is not
+ * in the file, and a locator that falls back to a parent's key can land before the parent itself.
+ */
+function locateSegments(locate: (path: string) => Position | undefined, segments: readonly PathSegment[]): Position | undefined {
+  const here = locate(formatPath(segments));
+  if (segments.length === 0 || !here) return here;
+  const parent = locateSegments(locate, segments.slice(0, -1));
+  // INVARIANT: a node starts after (or where) its parent starts; earlier means the path is absent.
+  if (parent && (here.line < parent.line || (here.line === parent.line && here.column < parent.column))) return parent;
+  return here;
 }
 
 /** Whether any finding is at or above a severity (the `--fail-on` threshold). Pure. */
