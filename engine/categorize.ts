@@ -23,9 +23,9 @@ const GUARDRAIL_KINDS: ReadonlySet<PolicyKind> = new Set(['scp', 'rcp', 'boundar
 
 /** Classifies a denial; undefined for an allowed request. Pure. */
 export function categorize(f: DenialFacts): Category | undefined {
-  const missing = (k: PolicyKind) => f.missingAllow.includes(k);
-  const missingResource = f.missingAllow.some((k) => RESOURCE_KINDS.has(k));
-  const missingIdentity = missing('identity');
+  // The first core policy lacking an allow, in the order the regime lists them (resource side
+  // first where it is required, identity first within one account).
+  const core = f.missingAllow.find((k) => !GUARDRAIL_KINDS.has(k));
   const service = f.operation.split(':')[0]?.toLowerCase();
   const op = f.operation.toLowerCase();
   switch (f.arm) {
@@ -46,23 +46,23 @@ export function categorize(f: DenialFacts): Category | undefined {
   // The core policies first: fixing a guardrail alone would not let the call through.
   if (op === 'sts:assumerole') {
     if (f.callerKind === 'service') return 'SERVICE_ROLE_TRUST';
-    if (missing('trust')) return 'TRUST_POLICY';
-    if (missingIdentity) return 'CALLER_ASSUME_PERMISSION';
+    if (core === 'trust') return 'TRUST_POLICY';
+    if (core === 'identity') return 'CALLER_ASSUME_PERMISSION';
   } else if (service === 'kms') {
     if (f.awsManagedKeyOtherAccount) return 'AWS_MANAGED_KEY';
-    if (missing('key') || missing('aws-managed-key')) return 'KEY_POLICY';
-    if (missingIdentity) return 'KEY_IDENTITY_PERMISSION';
+    if (core === 'key' || core === 'aws-managed-key') return 'KEY_POLICY';
+    if (core === 'identity') return 'KEY_IDENTITY_PERMISSION';
   } else if (service === 's3') {
-    if (missing('bucket')) return 'BUCKET_POLICY';
-    if (missingIdentity) return 'BUCKET_IDENTITY_PERMISSION';
+    if (core === 'bucket') return 'BUCKET_POLICY';
+    if (core === 'identity') return 'BUCKET_IDENTITY_PERMISSION';
   } else if (op === 'iam:passrole') {
     // Identity is the only policy that can allow passing a role (there is no resource side).
     if (!onlyGuardrails(f.missingAllow)) return 'PASS_ROLE';
   } else if (op === 'codepipeline:putapprovalresult') {
     if (!onlyGuardrails(f.missingAllow)) return 'APPROVAL_PERMISSION';
   } else {
-    if (missingResource) return 'RESOURCE_POLICY';
-    if (missingIdentity) return 'IDENTITY_PERMISSION';
+    if (core && RESOURCE_KINDS.has(core)) return 'RESOURCE_POLICY';
+    if (core === 'identity') return 'IDENTITY_PERMISSION';
   }
   if (f.missingAllow.some((k) => GUARDRAIL_KINDS.has(k))) return 'GUARDRAIL';
   // Nothing named (e.g. a cross-account call to a service without resource policies).
