@@ -6,7 +6,10 @@
 import { parseArn } from '../model/arn.js';
 import { ownerAccount, type World } from '../model/world.js';
 import { authorize, type Memo } from './authorize.js';
-import type { Call, CallEvaluatedEvent, TraceEvent } from './types.js';
+import type { Call, CallEvaluatedEvent, Evaluation, TraceEvent } from './types.js';
+
+/** Decides one call; `authorize` unless a caller injects another (benchmarks, tests). */
+export type Authorizer = (world: World, call: Call, memo?: Memo) => Promise<Evaluation>;
 
 /** A distributive Omit, so each member of the event union keeps its own fields. */
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -18,6 +21,8 @@ export type EventDraft = DistributiveOmit<TraceEvent, 'seq' | 'time'>;
 export interface StepContext {
   readonly world: World;
   readonly memo?: Memo;
+  /** The policy layer; defaults to `authorize`. */
+  readonly authorize?: Authorizer;
   /** Epoch milliseconds of the simulated start. */
   readonly startMs: number;
 }
@@ -43,7 +48,7 @@ export function createRecorder(ctx: StepContext, seq: number): Recorder {
     return n;
   };
   const call: Recorder['call'] = async (parentSeq, where, c, purpose) => {
-    const ev = await authorize(ctx.world, c, ctx.memo);
+    const ev = await (ctx.authorize ?? authorize)(ctx.world, c, ctx.memo);
     const principal = c.caller.kind === 'role' ? c.caller.roleArn : c.caller.service;
     const callerAccount = c.caller.kind === 'role' ? parseArn(c.caller.roleArn)?.account ?? '' : c.caller.sourceAccount ?? '';
     const draft: Omit<CallEvaluatedEvent, 'seq' | 'time'> = {

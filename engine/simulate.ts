@@ -9,7 +9,7 @@ import { buildWorld, type World } from '../model/world.js';
 import { auditRecords } from './audit.js';
 import type { Memo } from './authorize.js';
 import { planPipeline, type Plan } from './plan.js';
-import { createRecorder, type StepContext } from './recorder.js';
+import { createRecorder, type Authorizer, type StepContext } from './recorder.js';
 import { roleCaller, sessionNameFor, step, type ExecutionState } from './step.js';
 import type { CallEvaluatedEvent, FirstDenial, SimulationResult, Status, TraceEvent } from './types.js';
 
@@ -21,6 +21,8 @@ export interface SimulateOptions {
   readonly executionId?: string;
   /** Overrides `run.startTime` (ISO 8601). */
   readonly startTime?: string;
+  /** Replaces the policy layer (e.g. a recording wrapper in benchmarks); defaults to `authorize`. */
+  readonly authorize?: Authorizer;
 }
 
 /** Simulates one execution of the scenario's pipeline. Pure apart from awaiting the policy engine. */
@@ -35,7 +37,7 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
   const world = withAwsManagedKeys(world0, plan);
   const executionId = options.executionId ?? scenario.run.executionId;
   const startMs = Date.parse(options.startTime ?? scenario.run.startTime);
-  const ctx: StepContext = { world, startMs: Number.isNaN(startMs) ? 0 : startMs, ...(options.memo ? { memo: options.memo } : {}) };
+  const ctx: StepContext = { world, startMs: Number.isNaN(startMs) ? 0 : startMs, ...(options.memo ? { memo: options.memo } : {}), ...(options.authorize ? { authorize: options.authorize } : {}) };
   const events: TraceEvent[] = [];
   const { state: started, status: startStatus } = await startExecution(ctx, plan, executionId, events);
   let state = started;
