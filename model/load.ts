@@ -223,7 +223,11 @@ function trailingComma(text: string): number | undefined {
 
 type NodeLike = { readonly range?: readonly [number, number, number] | null } | null | undefined;
 
-const keyText = (key: unknown): string => (isScalar(key) ? String(key.value) : String(key));
+/** The text of a mapping key; a merge key's value is `Symbol(<<)`. */
+const keyText = (key: unknown): string => {
+  const value = isScalar(key) ? key.value : key;
+  return typeof value === 'symbol' ? (value.description ?? '') : String(value);
+};
 
 function nodePosition(node: unknown, offsetPosition: (offset: number) => Position): Position {
   const range = (node as NodeLike)?.range;
@@ -284,8 +288,8 @@ function locateSegments(doc: Document, segments: readonly PathSegment[], at: Raw
   if (complete && at === 'key' && resolved.key) return nodePosition(resolved.key, offsetPosition);
   const node = resolved.node as NodeLike;
   const empty = isScalar(node) && node.value === null && (!node.range || node.range[0] === node.range[1]);
+  // The deepest node that exists (the value itself when the path is complete).
   if (!node?.range || empty) return nodePosition(resolved.lastKey ?? doc.contents, offsetPosition);
-  if (!complete && resolved.lastKey) return nodePosition(resolved.lastKey, offsetPosition);
   return nodePosition(node, offsetPosition);
 }
 
