@@ -155,7 +155,7 @@ function usePolicy(world: World, kind: PolicyKind, name: string, doc: PolicyDocu
     const evaluated = identity ? doc : rewriteDocument(doc, rewrite);
     const validated = createValidatedPolicy(evaluated, VALIDATORS[kind]);
     const errors = [
-      ...validated.errors.map((e) => `${e.path}: ${e.message}`),
+      ...validated.errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)),
       ...facts.nonArnResources.map((r) => `Statement[${r.statement}]: resource \`${r.resource}\` is not an ARN (AWS rejects the policy)`),
       ...Object.entries(rewrite.roleArns)
         .filter(([, to]) => to.includes(':role/pipesim-no-such-role/'))

@@ -10,7 +10,7 @@ export interface DenialFacts {
   readonly arm: Arm;
   readonly operation: string;
   readonly callerKind: 'role' | 'service';
-  /** Documents that lacked an allow, core policies first. */
+  /** Documents that lacked an allow, in AWS's evaluation order (SCP, RCP, core policies, boundary, session). */
   readonly missingAllow: readonly PolicyKind[];
   /** The key is AWS managed and the caller belongs to another account. */
   readonly awsManagedKeyOtherAccount: boolean;
@@ -45,7 +45,7 @@ export function categorize(f: DenialFacts): Category | undefined {
   }
   // The core policies first: fixing a guardrail alone would not let the call through.
   if (op === 'sts:assumerole') {
-    if (f.callerKind === 'service') return 'SERVICE_ROLE_TRUST';
+    if (f.callerKind === 'service' && core) return 'SERVICE_ROLE_TRUST';
     if (core === 'trust') return 'TRUST_POLICY';
     if (core === 'identity') return 'CALLER_ASSUME_PERMISSION';
   } else if (service === 'kms') {
