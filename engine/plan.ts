@@ -99,6 +99,11 @@ export function planPipeline(scenario: Scenario, world: World): { readonly plan:
         namespaces.set(action.namespace, `${stage.name}/${action.name}`);
       }
       const actionRegion = action.region ?? region;
+      // CodePipeline rejects cross-Region source, third-party and custom actions
+      // (https://docs.aws.amazon.com/codepipeline/latest/userguide/actions-create-cross-region.html).
+      if (actionRegion !== region && (action.actionTypeId.category === 'Source' || action.actionTypeId.owner !== 'AWS')) {
+        add('unsupported_cross_region_action', `${aPath}.region`, `action \`${action.name}\` cannot run in \`${actionRegion}\`: source, third-party and custom actions must run in the pipeline Region \`${region}\``);
+      }
       if (actionRegion !== region) {
         if (!decl.artifactStores) {
           add('cross_region_requires_artifact_stores', `${aPath}.region`, `If you create a cross-region action in your pipeline, you must use artifactStores: action \`${action.name}\` runs in \`${actionRegion}\``, 'MISSING_REGION_ARTIFACT_STORE');
