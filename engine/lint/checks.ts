@@ -110,29 +110,43 @@ function changesProduction(ctx: CheckContext, a: LintAction): boolean {
   return deployAccounts(ctx.scenario, a).some((acc) => ctx.production.has(acc));
 }
 
-/** PS001: the first production deploy has a manual approval before it. */
+/**
+ * PS001: a manual approval runs before the first production deploy, and none runs after the
+ * last one (an approval there gates nothing that reaches production).
+ */
 export const approvalBeforeProduction: Check = (ctx) => {
   const order = [...ctx.actions].sort((a, b) => a.stageIndex - b.stageIndex || a.runOrder - b.runOrder || a.actionIndex - b.actionIndex);
-  const deploy = order.find((a) => changesProduction(ctx, a));
-  if (!deploy) return [];
+  const deploys = order.filter((a) => changesProduction(ctx, a));
+  const first = deploys[0];
+  const last = deploys[deploys.length - 1];
+  if (!first || !last) return [];
   const approvals = order.filter((a) => a.provider === 'Manual');
-  if (approvals.some((ap) => runsBefore(ap, deploy))) return [];
-  const prodAccount = deployAccounts(ctx.scenario, deploy).find((acc) => ctx.production.has(acc)) ?? '';
-  const where = `production deploy \`${actionKey(deploy)}\` (account \`${prodAccount}\`, ${ctx.production.get(prodAccount)})`;
-  const after = approvals[0];
+  const describe = (d: LintAction) => {
+    const account = deployAccounts(ctx.scenario, d).find((acc) => ctx.production.has(acc)) ?? '';
+    return `production deploy \`${actionKey(d)}\` (account \`${account}\`, ${ctx.production.get(account)})`;
+  };
+  const started = (a: LintAction) => eventsOf(ctx.result, 'action.started').find((e) => e.stage === a.stage && e.action === a.declaration.name);
+  const out: Draft[] = [];
 
-  // Proof: the trace shows the deploy starting before any approval was given.
-  let proven: boolean | undefined;
-  if (ctx.result) {
-    const started = eventsOf(ctx.result, 'action.started').find((e) => e.stage === deploy.stage && e.action === deploy.declaration.name);
-    const approvedBefore = eventsOf(ctx.result, 'approval.answered').some((e) => e.result === 'Approved' && started !== undefined && e.seq < started.seq);
-    if (started && !approvedBefore) proven = true;
+  if (!approvals.some((ap) => runsBefore(ap, first))) {
+    // Proof: the trace shows the deploy starting with no approval given before it.
+    const s = started(first);
+    const proven = s !== undefined && !eventsOf(ctx.result, 'approval.answered').some((e) => e.result === 'Approved' && e.seq < s.seq);
+    out.push({ ruleId: 'PS001', segments: first.path, message: `no manual approval runs before the ${describe(first)}${proven ? ': the run deployed with no approval' : ''}`, ...(proven ? { proven } : {}) });
   }
-  const ran = proven ? ': the run deployed before any approval' : '';
-  if (after) {
-    return [{ ruleId: 'PS001', segments: after.path, message: `approval \`${actionKey(after)}\` runs after the ${where}, not before it${ran}`, ...(proven ? { proven } : {}) }];
+  for (const ap of approvals.filter((x) => runsBefore(last, x))) {
+    // Proof: the trace shows the deploy finishing before the approval was even requested.
+    const finished = eventsOf(ctx.result, 'action.finished').find((e) => e.stage === last.stage && e.action === last.declaration.name);
+    const requested = eventsOf(ctx.result, 'approval.requested').find((e) => e.stage === ap.stage && e.action === ap.declaration.name);
+    const proven = finished !== undefined && (requested === undefined || finished.seq < requested.seq);
+    out.push({
+      ruleId: 'PS001',
+      segments: ap.path,
+      message: `approval \`${actionKey(ap)}\` runs after the ${describe(last)}, so it gates nothing that reaches production${proven ? ': the run deployed before the approval was requested' : ''}`,
+      ...(proven ? { proven } : {}),
+    });
   }
-  return [{ ruleId: 'PS001', segments: deploy.path, message: `no manual approval runs before the ${where}${ran}`, ...(proven ? { proven } : {}) }];
+  return out;
 };
 
 /** PS002: the pipeline's own account is not production. */
