@@ -354,6 +354,18 @@ describe('each rule triggers on its trap and not on a near miss', () => {
   }
 });
 
+describe('a single-account V1 pipeline', () => {
+  it('is clean, even with the AWS managed key on its store or its key named by alias', async () => {
+    const loaded = await loadScenarioFile('test/fixtures/lint/single-account.yaml');
+    if (!loaded.success) throw new Error(`fixture does not load: ${loaded.issues.map((i) => i.message).join('; ')}`);
+    // Given one account and one region: no other account uses the store
+    expect(lint(loaded.data)).toEqual([]);
+    // When the store names no key (aws/s3), nothing crosses an account either
+    const noKey = Scenario.parse(jsonpatch.applyPatch(structuredClone(loaded.data), [{ op: 'remove', path: '/pipeline/pipeline/artifactStore/encryptionKey' }], true, false).newDocument);
+    expect(lint(noKey)).toEqual([]);
+  });
+});
+
 describe('what production means', () => {
   it('a word prod/production/prd, not preprod or nonprod', () => {
     for (const yes of ['prod', 'Prod', 'production', 'workloads-prod', 'ProdEU', 'prd-eu-west-1', 'app_production']) expect(nameSaysProduction(yes), yes).toBe(true);

@@ -49,7 +49,7 @@ export interface SarifRun {
 export interface SarifDriver {
   readonly name: string;
   readonly version: string;
-  readonly informationUri: string;
+  readonly informationUri?: string;
   readonly rules: readonly SarifRule[];
 }
 
@@ -148,7 +148,7 @@ export function lintSarif(findings: readonly Finding[], options: SarifOptions): 
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'pipesim', version: options.toolVersion, informationUri: options.informationUri ?? 'https://github.com/pipesim/pipesim', rules: sarifRules() } },
+        tool: { driver: { name: 'pipesim', version: options.toolVersion, ...(options.informationUri ? { informationUri: options.informationUri } : {}), rules: sarifRules() } },
         results,
         columnKind: 'unicodeCodePoints',
       },
