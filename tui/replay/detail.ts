@@ -5,7 +5,7 @@
  */
 import { CATEGORIES, type CallEvaluatedEvent, type DecidingStatement, type SimulationResult, type TraceEvent } from '../../engine/types.js';
 import type { Scenario } from '../../model/schema.js';
-import { span, wrapLine, type Line } from './lines.js';
+import { lineText, span, wrapLine, type Line } from './lines.js';
 import { findDecidingPolicy, findMissingPolicies, POLICY_KIND_NAMES, renderDocument, renderGrant, type FoundPolicy } from './policy-docs.js';
 import { DECISION_LOOK, type Tone } from './theme.js';
 
@@ -18,6 +18,11 @@ export interface DetailInput {
 }
 
 const LABEL = 10;
+
+/** An account's name from the scenario, else its id. Pure. */
+export function accountName(scenario: Scenario, id: string): string {
+  return scenario.accounts.find((a) => a.id === id)?.name ?? (id || '-');
+}
 
 /** An account id with its name from the scenario (`prod 444444444444`). Pure. */
 export function accountLabel(scenario: Scenario, id: string): string {
@@ -58,29 +63,31 @@ function callLines(input: DetailInput, e: CallEvaluatedEvent): readonly Line[] {
     ),
   );
   out.push(...field('operation', `${e.operation} — ${e.purpose}`, width));
-  out.push(...field('caller', `${e.principal} (${accountLabel(scenario, e.callerAccount)})`, width));
-  if (e.sessionArn) out.push(...field('session', e.sessionArn, width));
-  out.push(...field('resource', `${e.resource} (${accountLabel(scenario, e.resourceAccount)}, ${e.region})`, width));
-  out.push(...field('why', e.explanation, width));
+  out.push(...field('caller', `${e.principal} (${accountName(scenario, e.callerAccount)})`, width));
+  if (e.sessionArn) {
+    // The whole session ARN where it fits; else from `assumed-role/`, which still names role and session.
+    const fits = LABEL + e.sessionArn.length <= width;
+    out.push(...field('session', fits ? e.sessionArn : e.sessionArn.slice(e.sessionArn.indexOf('assumed-role/')), width));
+  }
+  out.push(...field('resource', `${e.resource} (${accountName(scenario, e.resourceAccount)}, ${e.region})`, width));
 
   // The deciding statements, grouped by document, each shown inside it.
-  if (e.statements.length) {
-    out.push(...heading(e.decision === 'Allowed' ? 'allowed by' : e.decision === 'ExplicitlyDenied' ? 'denied by' : 'allowing statements (not enough on their own)', width));
-    for (const group of groupStatements(e.statements)) {
-      const found = findDecidingPolicy(scenario, e, group[0] as DecidingStatement);
-      const marks = new Map<number, Tone>(group.map((st) => [st.index, st.effect === 'Deny' ? 'deny' : 'allow'] as const));
-      const which = group.map((st) => `statement ${st.index}${st.sid ? ` (${st.sid})` : ''} ${st.effect}`).join(', ');
-      out.push(...policyLines(found, marks, `${which}`, width));
-    }
+  const verb = e.decision === 'Allowed' ? 'allowed by' : e.decision === 'ExplicitlyDenied' ? 'denied by' : 'allows part of it:';
+  for (const group of groupStatements(e.statements)) {
+    const found = findDecidingPolicy(scenario, e, group[0] as DecidingStatement);
+    const marks = new Map<number, Tone>(group.map((st) => [st.index, st.effect === 'Deny' ? 'deny' : 'allow'] as const));
+    const which = group.map((st) => `statement ${st.index}${st.sid ? ` ${st.sid}` : ''}`).join(', ');
+    out.push(...policyLines(found, marks, verb, look.tone, which, width));
   }
   if (e.decision === 'ImplicitlyDenied' && e.missingAllow.length) {
     out.push(...heading(`no allow in: ${e.missingAllow.map((k) => POLICY_KIND_NAMES[k]).join(', ')}`, width, 'deny'));
     for (const kind of e.missingAllow) {
       const found = findMissingPolicies(scenario, e, kind);
       if (!found.length) out.push(...wrapLine([span(`  ${POLICY_KIND_NAMES[kind]}: no statement allows ${e.operation}`, 'muted')], width, 4));
-      for (const f of found) out.push(...policyLines(f, new Map(), `no statement allows ${e.operation}`, width));
+      for (const f of found) out.push(...policyLines(f, new Map(), 'missing from', 'deny', `no statement allows ${e.operation}`, width));
     }
   }
+  out.push(...field('why', e.explanation, width));
   if (e.category) out.push(...field('category', `${e.category}: ${CATEGORIES[e.category]}`, width));
   if (e.message) out.push(...field('AWS says', e.message, width, look.tone));
   const context = Object.entries(e.context);
@@ -103,8 +110,11 @@ function groupStatements(statements: readonly DecidingStatement[]): readonly (re
   return [...groups.values()];
 }
 
-function policyLines(found: FoundPolicy, marks: ReadonlyMap<number, Tone>, what: string, width: number): readonly Line[] {
-  const out: Line[] = [...wrapLine([span(`${found.title}`, 'label', { bold: true }), span(` — ${what}`, 'muted')], width, 2)];
+function policyLines(found: FoundPolicy, marks: ReadonlyMap<number, Tone>, verb: string, tone: Tone, what: string, width: number): readonly Line[] {
+  const title: Line = [span(`${verb} `, tone, { bold: true }), span(found.title, 'label', { bold: true })];
+  // The statement numbers go on the title row only where they fit; the marks show them anyway.
+  const withWhat: Line = [...title, span(` · ${what}`, 'muted')];
+  const out: Line[] = [...wrapLine(lineText(withWhat).length <= width ? withWhat : title, width, 2)];
   if (found.document) out.push(...renderDocument(found.document, marks, width));
   else if (found.grant) out.push(...renderGrant(found.grant, marks.size ? [...marks.values()][0] : undefined, width));
   else out.push(...wrapLine([span(`  (${found.note ?? 'not in the scenario'})`, 'muted')], width, 4));

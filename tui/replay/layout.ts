@@ -41,7 +41,7 @@ export function computeLayout(columns: number, rows: number, mapLines: number): 
   const body = rows - chrome;
   const mapRows = Math.max(1, Math.min(mapLines, Math.floor(body / 4)));
   const rest = body - 1 - mapRows - 2; // the map's title, the trace's and detail's titles
-  const traceRows = Math.max(3, Math.floor(rest * 0.4));
+  const traceRows = Math.max(3, Math.floor(rest * 0.33));
   return { wide: false, columns, rows, mapWidth: columns, mapRows, mainWidth: columns, traceRows, detailRows: Math.max(1, rest - traceRows) };
 }
 

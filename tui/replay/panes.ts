@@ -36,16 +36,16 @@ export function titleLine(text: string, width: number, focused: boolean): Line {
   return padLine([span(`─ ${text} `, 'label', { bold: true })], width, focused ? { inverse: true } : {});
 }
 
-/** The top row: scenario, status, first denial, filter, position, playing. */
+/** The top row: the outcome first (it matters most on a narrow terminal), then the scenario. */
 export function headerLine(result: SimulationResult, state: ReplayState, width: number): Line {
   const status = result.status;
   const statusTone: Tone = status === 'Succeeded' ? 'allow' : 'deny';
   const glyph = status === 'Succeeded' ? '✔' : '✖';
   const fd = result.firstDenial;
-  const parts: Span[] = [span('pipesim ', 'label', { bold: true }), span(`${result.scenario}  `), span(`${glyph} ${status}`, statusTone, { bold: true })];
+  const parts: Span[] = [span('pipesim ', 'label', { bold: true }), span(`${glyph} ${status}`, statusTone, { bold: true })];
   if (fd) parts.push(span(`  ✖ first denial #${fd.seq} ${fd.operation} [${fd.category}]`, 'deny'));
-  const pos = state.visible.length ? `${state.index + 1}/${state.visible.length}` : '0/0';
-  parts.push(span(`  filter ${state.filter}  ${pos}${state.playing ? '  ▶ playing' : ''}`, 'muted'));
+  if (state.playing) parts.push(span('  ▶ playing', 'accent', { bold: true }));
+  parts.push(span(`  ${result.scenario}`, 'muted'));
   return padLine(parts, width);
 }
 
@@ -53,7 +53,7 @@ export function headerLine(result: SimulationResult, state: ReplayState, width: 
 export function footerLine(state: ReplayState, width: number): Line {
   if (state.prompt !== null) return padLine([span('/', 'accent', { bold: true }), span(state.prompt), span('█', 'accent'), span('   Enter: next match  Esc: cancel', 'muted')], width);
   if (state.message) return padLine([span(state.message, 'warn')], width);
-  return padLine([span('←/→ j/k step · space play · d denial · f filter · / search · tab pane · ? help · q quit', 'muted')], width);
+  return padLine([span('←→ jk step · space play · d denial · f filter · / search · tab · ? help · q quit', 'muted')], width);
 }
 
 /** One trace row: cursor, first-denial mark, seq, indentation by depth, the event line. */
