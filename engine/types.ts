@@ -202,22 +202,32 @@ export interface FirstDenial {
   readonly message: string;
 }
 
-/** A CloudTrail record (the fields pipesim fills). */
+/**
+ * A CloudTrail record (the fields pipesim fills), in CloudTrail's own field names
+ * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html).
+ */
 export interface CloudTrailRecord {
-  readonly eventVersion: '1.08';
-  readonly eventID: string;
+  readonly eventVersion: string;
+  readonly userIdentity: Readonly<Record<string, unknown>>;
   readonly eventTime: string;
   readonly eventSource: string;
   readonly eventName: string;
   readonly awsRegion: string;
-  readonly recipientAccountId: string;
-  readonly userIdentity: Readonly<Record<string, unknown>>;
-  readonly requestParameters: Readonly<Record<string, unknown>> | null;
-  readonly resources?: readonly { readonly ARN: string; readonly accountId: string; readonly type?: string }[];
-  readonly sharedEventID?: string;
+  readonly sourceIPAddress: string;
+  readonly userAgent: string;
   readonly errorCode?: string;
   readonly errorMessage?: string;
+  readonly requestParameters: Readonly<Record<string, unknown>> | null;
+  readonly responseElements: Readonly<Record<string, unknown>> | null;
+  readonly requestID: string;
+  readonly eventID: string;
+  readonly readOnly?: boolean;
+  readonly resources?: readonly { readonly ARN: string; readonly accountId?: string; readonly type?: string }[];
   readonly eventType: 'AwsApiCall';
+  readonly managementEvent: boolean;
+  readonly recipientAccountId: string;
+  readonly sharedEventID?: string;
+  readonly eventCategory: 'Management' | 'Data';
   /** The trace event that caused this record. */
   readonly seq: number;
 }
