@@ -398,8 +398,22 @@ function planRequest(world: World, call: Call): Plan {
   };
 }
 
-function levels(world: World, account: string, type: 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY', kind: 'scp' | 'rcp', region: string): Level[] {
-  return policyChain(world, account, type).map((l) => ({ target: l.target, policies: l.policies.map((p) => usePolicy(world, kind, p.name, p.document, region)) }));
+const levelCache = new WeakMap<World, Map<string, readonly Level[]>>();
+
+/** The SCP or RCP levels of an account, prepared once per world (they do not depend on the call). */
+function levels(world: World, account: string, type: 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY', kind: 'scp' | 'rcp', region: string): readonly Level[] {
+  let cache = levelCache.get(world);
+  if (!cache) {
+    cache = new Map();
+    levelCache.set(world, cache);
+  }
+  const key = `${kind}/${account}`;
+  let found = cache.get(key);
+  if (!found) {
+    found = policyChain(world, account, type).map((l) => ({ target: l.target, policies: l.policies.map((p) => usePolicy(world, kind, p.name, p.document, region)) }));
+    cache.set(key, found);
+  }
+  return found;
 }
 
 /** The memo key: the request, and the identity (and rewrite) of every document involved. */

@@ -30,8 +30,22 @@ export function inOrganization(world: World, accountId: string): boolean {
   return world.organization !== undefined && world.accounts.has(accountId);
 }
 
-/** The OU ids from the root down to the account's OU, or undefined outside the organization. Pure. */
+const pathCache = new WeakMap<World, Map<string, readonly string[] | undefined>>();
+
+/** The OU ids from the root down to the account's OU, or undefined outside the organization. Pure (memoised per world). */
 export function ouPath(world: World, accountId: string): readonly string[] | undefined {
+  let cache = pathCache.get(world);
+  if (!cache) {
+    cache = new Map();
+    pathCache.set(world, cache);
+  }
+  if (cache.has(accountId)) return cache.get(accountId);
+  const path = computeOuPath(world, accountId);
+  cache.set(accountId, path);
+  return path;
+}
+
+function computeOuPath(world: World, accountId: string): readonly string[] | undefined {
   const org = world.organization;
   if (!org || !inOrganization(world, accountId)) return undefined;
   const byId = new Map(org.ous.map((ou) => [ou.id, ou] as const));

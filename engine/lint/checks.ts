@@ -196,7 +196,7 @@ export const aliasOnCrossAccountStore: Check = (ctx) => {
     out.push({
       ruleId: 'PS011',
       segments: [...segments, 'encryptionKey', 'id'],
-      message: `artifact store \`${store.location}\` (\`${region}\`) names its key by ${what} \`${id}\`, which resolves in the caller's account, and account ${quoteList(others)} uses the store${proven ? ': the run resolved it in the wrong account' : ''}`,
+      message: `artifact store \`${store.location}\` (\`${region}\`) names its key by ${what} \`${id}\`, which resolves in the caller's account, and ${others.length === 1 ? 'account' : 'accounts'} ${quoteList(others)} ${others.length === 1 ? 'uses' : 'use'} the store${proven ? ': the run resolved it in the wrong account' : ''}`,
       ...(proven ? { proven } : {}),
     });
   }
@@ -294,9 +294,9 @@ export const cfnExecutionRoleTrust: Check = (ctx) => {
   const roles = new Map<string, string>();
   for (const a of ctx.actions) {
     const cfg = a.declaration.configuration;
-    if (a.provider === 'CloudFormation' && cfg['RoleArn']) roles.set(cfg['RoleArn'].toLowerCase(), 'execution role');
+    if (a.provider === 'CloudFormation' && cfg['RoleArn']) roles.set(cfg['RoleArn'].toLowerCase(), 'the execution role');
     if (a.provider === 'CloudFormationStackSet' && cfg['PermissionModel'] !== 'SERVICE_MANAGED') {
-      roles.set((cfg['AdministrationRoleArn'] ?? `arn:aws:iam::${a.account}:role/AWSCloudFormationStackSetAdministrationRole`).toLowerCase(), 'StackSet administration role');
+      roles.set((cfg['AdministrationRoleArn'] ?? `arn:aws:iam::${a.account}:role/AWSCloudFormationStackSetAdministrationRole`).toLowerCase(), 'the StackSet administration role');
     }
   }
   const out: Draft[] = [];
@@ -365,6 +365,13 @@ function narrowedAccounts(st: PolicyStatement): string[] {
     .flatMap((c) => c.values);
 }
 
+/** Who a `*` principal reaches beyond the key's account: the accounts a condition names, or everyone (`*`). */
+function starAccounts(st: PolicyStatement, keyAccount: string): string[] {
+  const named = narrowedAccounts(st);
+  if (named.length === 0) return ['*'];
+  return named.filter((acc) => acc !== keyAccount);
+}
+
 /** PS009: no key policy grants kms:* to another account. */
 export const kmsStarToOtherAccount: Check = (ctx) => {
   const out: Draft[] = [];
@@ -379,7 +386,7 @@ export const kmsStarToOtherAccount: Check = (ctx) => {
           const k = principalKind(a);
           return k.kind !== 'other' && k.account !== keyAccount;
         }),
-        ...(p.star ? (narrowedAccounts(st).filter((acc) => acc !== keyAccount).length ? narrowedAccounts(st).filter((acc) => acc !== keyAccount) : narrowedAccounts(st).length ? [] : ['*']) : []),
+        ...(p.star ? starAccounts(st, keyAccount) : []),
       ];
       if (others.length === 0) continue;
       // Proof: the calls of other accounts this statement allowed, and what they were.
