@@ -227,7 +227,7 @@ const CASES: readonly RuleCase[] = [
     what: 'the home store naming its key by alias while dev and staging use it',
     trigger: () => [{ op: 'replace', path: `${A.store}/encryptionKey/id`, value: 'alias/checkout-pipeline-artifacts' }],
     path: () => 'pipeline.pipeline.artifactStores.us-east-1.encryptionKey.id',
-    says: 'account `222222222222`, `333333333333` uses the store',
+    says: 'accounts `222222222222`, `333333333333` use the store',
   },
   {
     rule: 'PS011',
