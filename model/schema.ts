@@ -396,22 +396,45 @@ export const Run = z.strictObject({
   failures: z.array(z.string()).default([]),
 });
 
+/** One call a `denied` drill goal names: who calls what (on which resource, from where). */
+export const DrillCall = z.strictObject({
+  operation: z.string().min(1),
+  /** The role (or user) ARN behind the call. */
+  principal: z.string().min(1),
+  /** The resource ARN; without it, the resource of the same operation met in the run. */
+  resource: z.string().optional(),
+  /** Session name of the caller's role session. */
+  sessionName: z.string().optional(),
+  /** `aws:SourceVpce` of the request (only through a VPC endpoint). */
+  sourceVpce: z.string().optional(),
+  /** `aws:SourceIp` of the request. */
+  sourceIp: z.string().optional(),
+});
+
+/** What a drill's right choice achieves (each choice is judged against it by simulation). */
+export const DrillGoal = z.union([
+  /** The execution succeeds. */
+  z.strictObject({ kind: z.literal('run-succeeds') }),
+  /** The named call is denied while the optional `allowed` call stays allowed. */
+  z.strictObject({ kind: z.literal('denied'), denied: DrillCall, allowed: DrillCall.optional() }),
+  /** The named lint rule no longer reports a finding, and the run is no worse than before. */
+  z.strictObject({ kind: z.literal('lint-clean'), rule: z.string().regex(/^PS\d{3}$/, { message: 'expected a lint rule id such as `PS001`' }) }),
+  /** The run's audit trail or trace holds a record or an event. */
+  z.strictObject({
+    kind: z.literal('trace-has'),
+    /** Successful CloudTrail records with this event name in every listed account. */
+    cloudTrail: z.strictObject({ eventName: z.string(), accounts: z.array(AccountId).min(1) }).optional(),
+    /** A trace event whose fields equal these (`type` required, e.g. `rollback.started`). */
+    event: z.looseObject({ type: z.string().min(1) }).optional(),
+  }),
+]);
+
 /** A multiple-choice drill (exam style); each choice is a JSON Patch. */
 export const Drill = z.strictObject({
+  /** The topic progress is kept by (`kms`, `trust`, `regions`, `approvals` …). */
   topic: z.string().min(1),
   stem: z.string().min(1),
-  goal: z
-    .union([
-      z.strictObject({ kind: z.literal('run-succeeds') }),
-      z.strictObject({
-        kind: z.literal('denied'),
-        denied: z.strictObject({ operation: z.string(), principal: z.string() }),
-        allowed: z.strictObject({ operation: z.string(), principal: z.string() }).optional(),
-      }),
-      z.strictObject({ kind: z.literal('lint-clean'), rule: z.string() }),
-      z.strictObject({ kind: z.literal('trace-has'), cloudTrail: z.strictObject({ eventName: z.string(), accounts: z.array(AccountId) }) }),
-    ])
-    .default({ kind: 'run-succeeds' }),
+  goal: DrillGoal.default({ kind: 'run-succeeds' }),
   choices: z
     .array(
       z.strictObject({
@@ -423,7 +446,14 @@ export const Drill = z.strictObject({
     .length(4),
   answer: z.string().min(1),
   explanation: z.string().min(1),
+  /** The domain-guide item the drill covers. */
   guideItem: z.string().optional(),
+}).superRefine((drill, ctx) => {
+  const ids = drill.choices.map((c) => c.id);
+  ids.forEach((id, i) => {
+    if (ids.indexOf(id) !== i) ctx.addIssue({ code: 'custom', path: ['choices', i, 'id'], message: `choice id \`${id}\` is used more than once` });
+  });
+  if (!ids.includes(drill.answer)) ctx.addIssue({ code: 'custom', path: ['answer'], message: `answer \`${drill.answer}\` is not one of the choice ids ${ids.map((id) => `\`${id}\``).join(', ')}` });
 });
 
 /** What a bundled scenario must do; the test suite walks every one. */
@@ -510,5 +540,9 @@ export type ArtifactStore = z.output<typeof ArtifactStore>;
 export type Run = z.output<typeof Run>;
 /** A drill. */
 export type Drill = z.output<typeof Drill>;
+/** A drill's goal. */
+export type DrillGoal = z.output<typeof DrillGoal>;
+/** A call named by a `denied` drill goal. */
+export type DrillCall = z.output<typeof DrillCall>;
 /** An expectation. */
 export type Expect = z.output<typeof Expect>;
