@@ -540,12 +540,18 @@ function judge(plan: Plan, a: Analysis): Evaluation {
     unresolved: undefined,
   });
   const reason = denialReason(plan, a, combined.arm, missingAllow);
+  // S3 Block Public Access (RestrictPublicBuckets) denies cross-account use of a public bucket
+  // policy without any Deny statement; AWS reports it as an explicit deny in a resource-based
+  // policy ("Access denied due to Block Public Access settings", troubleshoot-403-errors.html).
+  const blockedPublic = combined.arm === 'explicit-deny' && statements.length === 0 && (a.blockedBy ?? []).includes('s3-bpa');
   return {
     decision: combined.decision,
     statements,
     missingAllow,
-    explanation: explain(plan, a, combined.arm, layers, missingAllow, statements),
-    ...(category ? { category } : {}),
+    explanation: blockedPublic
+      ? `the bucket policy of \`${plan.resourcePolicy?.name ?? plan.resource}\` grants public access, and S3 Block Public Access (\`RestrictPublicBuckets\`) limits such a bucket to its own account and AWS services`
+      : explain(plan, a, combined.arm, layers, missingAllow, statements),
+    ...(blockedPublic ? { category: 'BUCKET_POLICY' as const } : category ? { category } : {}),
     ...(reason ? { message: accessDeniedMessage(subjectOf(plan), reason) } : {}),
     context: plan.context,
     errors: plan.errors,
@@ -716,7 +722,7 @@ function denialReason(plan: Plan, a: Analysis, arm: Arm, missing: readonly Polic
       return { kind: 'key-disabled', keyArn: plan.resource };
     case 'explicit-deny': {
       const first = layerStatements(plan, a, 'denyStatements')[0];
-      return { kind: 'explicit', policyType: first ? denyingType(first.policyKind) : 'identity' };
+      return { kind: 'explicit', policyType: first ? denyingType(first.policyKind) : 'resource' };
     }
     case 'guardrail':
     case 'missing-allow': {

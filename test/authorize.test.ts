@@ -23,6 +23,8 @@ interface CaseExpect {
   /** A statement that must be among the deciding statements. */
   readonly statement?: { readonly kind: PolicyKind; readonly sid?: string; readonly policy?: string };
   readonly missingAllow?: readonly PolicyKind[];
+  /** An explicit denial that no statement makes (S3 Block Public Access). */
+  readonly noStatement?: boolean;
   readonly message?: string;
   readonly messageContains?: string;
   readonly explanation?: string | readonly string[];
@@ -75,7 +77,8 @@ describe('authorize: case table', () => {
           const why = JSON.stringify({ decision: ev.decision, category: ev.category, statements: ev.statements, missingAllow: ev.missingAllow, explanation: ev.explanation, message: ev.message, errors: ev.errors }, null, 1);
           expect(ev.decision, why).toBe(e.decision);
           expect(ev.category, why).toBe(e.category);
-          if (e.decision !== 'ImplicitlyDenied') expect(e.statement, `${c.name}: an allow or explicit deny names its deciding statement`).toBeDefined();
+          if (e.decision !== 'ImplicitlyDenied' && !e.noStatement) expect(e.statement, `${c.name}: an allow or explicit deny names its deciding statement`).toBeDefined();
+          if (e.noStatement) expect(ev.statements, why).toEqual([]);
           if (e.statement) {
             const s = e.statement;
             const found = ev.statements.some((x) => x.policyKind === s.kind && (s.sid === undefined || x.sid === s.sid) && (s.policy === undefined || x.policy === s.policy));
