@@ -257,7 +257,9 @@ function planRequest(world: World, call: Call): Plan {
 
   // The resource, its owner and its policy.
   let resource = call.resource;
-  let resourceAccount = ownerAccount(world, call.resource);
+  // An action without resource-level permissions is requested on `*`, in the caller's own account
+  // (Service Authorization Reference: no resource type means "*", e.g. codepipeline:PutJobSuccessResult).
+  let resourceAccount = call.resource === '*' ? callerAccount : ownerAccount(world, call.resource);
   let resourcePolicy: { kind: PolicyKind; name: string; doc: PolicyDocument | undefined; required: boolean } | undefined;
   let resourceTags: Readonly<Record<string, string>> = {};
   let key: KmsKey | undefined;
