@@ -200,6 +200,8 @@ function principalRoleFixes(world: World, arns: readonly string[]): Record<strin
 
 /** A document with no statement, for a required policy that is missing (it allows nothing). */
 const NO_POLICY: PolicyDocument = { Version: '2012-10-17', Statement: [] };
+const NO_RESOURCE_POLICY = createValidatedPolicy(NO_POLICY, validateResourcePolicy);
+const NO_BOUNDARY = createValidatedPolicy(NO_POLICY, validateIdentityPolicy);
 
 // ---------------------------------------------------------------------------
 // Planning: what takes part in a request, from the world
@@ -460,11 +462,16 @@ async function evaluatePlan(plan: Plan): Promise<Evaluation> {
   let analysis: Analysis;
   try {
     const result = await runSimulation(toSimulation(plan), { simulationMode: 'Strict' });
-    if (result.resultType !== 'single') {
-      const why = result.resultType === 'error' ? result.errors.message : 'the resource ARN holds a wildcard';
-      return failedEvaluation(plan, `the policy engine could not evaluate the request: ${why}`);
+    if (result.resultType === 'error') return failedEvaluation(plan, `the policy engine could not evaluate the request: ${result.errors.message}`);
+    if (result.resultType === 'single') {
+      analysis = result.result.analysis;
+    } else {
+      // A resource ARN with a wildcard: the engine evaluates each matching pattern and allows if
+      // any is allowed; explain by the first pattern that reached the overall result.
+      const decisive = result.results.find((r) => r.analysis.result === result.overallResult) ?? result.results[0];
+      if (!decisive) return failedEvaluation(plan, `the policy engine found nothing to evaluate for \`${plan.resource}\``);
+      analysis = decisive.analysis;
     }
-    analysis = result.result.analysis;
   } catch (e) {
     return failedEvaluation(plan, `the policy engine failed: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -492,8 +499,8 @@ function toSimulation(plan: Plan): Simulation {
     resourceControlPolicies: plan.rcps.map((l) => ({ orgIdentifier: l.target, policies: valid(l.policies) })),
     // A required trust or key policy that fails validation allows nothing (the engine would
     // otherwise treat the missing trust policy as "no resource policy" and allow same-account AssumeRole).
-    ...(resourcePolicy ? { resourcePolicy } : plan.resourcePolicy && plan.explicitTrust ? { resourcePolicy: createValidatedPolicy(NO_POLICY, validateResourcePolicy) } : {}),
-    ...(plan.boundary ? { permissionBoundaryPolicies: plan.boundary.prepared.policy ? [{ name: plan.boundary.name, policy: plan.boundary.prepared.policy }] : [{ name: plan.boundary.name, policy: createValidatedPolicy(NO_POLICY, validateIdentityPolicy) }] } : {}),
+    ...(resourcePolicy ? { resourcePolicy } : plan.resourcePolicy && plan.explicitTrust ? { resourcePolicy: NO_RESOURCE_POLICY } : {}),
+    ...(plan.boundary ? { permissionBoundaryPolicies: plan.boundary.prepared.policy ? [{ name: plan.boundary.name, policy: plan.boundary.prepared.policy }] : [{ name: plan.boundary.name, policy: NO_BOUNDARY }] } : {}),
     ...(plan.session?.prepared.policy ? { sessionPolicy: plan.session.prepared.policy } : {}),
     ...(plan.blockPublicAccess !== undefined ? { additionalSettings: { s3: { blockPublicAccess: plan.blockPublicAccess } } } : {}),
   };

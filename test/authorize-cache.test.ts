@@ -53,9 +53,10 @@ describe('authorize: validation cache', () => {
     // Given a first call that validates the identity policies and the (rewritten) key policy
     const call = (object: string) =>
       callOf({ caller: { role: 'arn:aws:iam::222222222222:role/DeployRole' }, operation: 'kms:Decrypt', resource: key, facts: { viaService: 's3.amazonaws.com', encryptionContext: { 'aws:s3:arn': object } } });
+    const before = validated.count;
     expect((await authorize(world, call('arn:aws:s3:::a/1'))).decision).toBe('Allowed');
     const afterFirst = validated.count;
-    expect(afterFirst).toBe(3);
+    expect(afterFirst - before).toBe(3);
     // When more calls, without a memo, use the same documents
     for (let i = 2; i < 20; i++) await authorize(world, call(`arn:aws:s3:::a/${i}`));
     expect((await authorize(world, call('arn:aws:s3:::b/1'))).decision).toBe('ImplicitlyDenied');
