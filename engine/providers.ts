@@ -8,6 +8,8 @@
 import { bucketArn, objectArn } from '../model/arn.js';
 import { findRole, resolveKey } from '../model/world.js';
 import { stableId } from './audit.js';
+import { runCodeDeploy } from './codedeploy.js';
+import { runLambda } from './lambda.js';
 import { runStackSet } from './stacksets.js';
 import { denialMessage, readArtifact, roleCaller, writeArtifact, type ActionOutcome, type ActionRun, type ArtifactCopy } from './step.js';
 import type { Call, Caller, CallEvaluatedEvent } from './types.js';
@@ -23,6 +25,8 @@ const PROVIDERS: Readonly<Record<string, Provider>> = {
   CloudFormation: cloudFormation,
   CloudFormationStackSet: runStackSet,
   CloudFormationStackInstances: runStackSet,
+  CodeDeploy: runCodeDeploy,
+  Lambda: runLambda,
   Manual: manualApproval,
 };
 

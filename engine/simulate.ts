@@ -10,6 +10,8 @@ import { auditRecords } from './audit.js';
 import type { Memo } from './authorize.js';
 import { planPipeline, type Plan } from './plan.js';
 import { createRecorder, type Authorizer, type StepContext } from './recorder.js';
+import { recordStageRollback } from './rollback.js';
+import { withStackSetsServiceRoles } from './stacksets.js';
 import { roleCaller, sessionNameFor, step, type ExecutionState } from './step.js';
 import type { CallEvaluatedEvent, FirstDenial, SimulationResult, Status, TraceEvent } from './types.js';
 
@@ -34,7 +36,7 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
     return { formatVersion: 1, scenario: id, status: 'Invalid', firstDenial: null, issues: planned.issues, events: [], cloudTrail: [], eventBridge: [] };
   }
   const plan = planned.plan;
-  const world = withAwsManagedKeys(world0, plan);
+  const world = withStackSetsServiceRoles(withAwsManagedKeys(world0, plan), plan);
   const executionId = options.executionId ?? scenario.run.executionId;
   const startMs = Date.parse(options.startTime ?? scenario.run.startTime);
   const ctx: StepContext = { world, startMs: Number.isNaN(startMs) ? 0 : startMs, ...(options.memo ? { memo: options.memo } : {}), ...(options.authorize ? { authorize: options.authorize } : {}) };
@@ -47,6 +49,7 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
     for (const stage of plan.stages) {
       const rec = createRecorder(ctx, state.seq);
       const stageSeq = rec.emit({ type: 'stage.started', parentSeq: 0, stage: stage.name });
+      const stageStart = events.length;
       events.push(...rec.events());
       state = { ...state, seq: rec.nextSeq() };
       let stageFailed = false;
@@ -63,9 +66,7 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
       }
       const end = createRecorder(ctx, state.seq);
       if (stageFailed && stage.onFailure === 'ROLLBACK' && plan.pipelineType === 'V2') {
-        const previous = [...scenario.run.previousExecutions].reverse().find((e) => e.status === 'Succeeded');
-        end.emit({ type: 'rollback.started', parentSeq: stageSeq, stage: stage.name, scope: 'stage', reason: 'stage failed with onFailure ROLLBACK', ...(previous ? { target: `execution ${previous.id}` } : {}) });
-        if (!previous) end.emit({ type: 'note.added', parentSeq: stageSeq, stage: stage.name, text: 'no earlier successful execution: nothing to roll back to' });
+        recordStageRollback(end, { stage, stageSeq, stageEvents: events.slice(stageStart), previousExecutions: scenario.run.previousExecutions, executionId });
       }
       end.emit({ type: 'stage.finished', parentSeq: stageSeq, stage: stage.name, status: stageFailed ? 'Failed' : 'Succeeded' });
       events.push(...end.events());
