@@ -214,7 +214,7 @@ describe('keys', () => {
     expect(keyToCommand('', { tab: true }, trace, ctx)).toEqual({ type: 'focus-next' });
     expect(keyToCommand('?', {}, trace, ctx)).toEqual({ type: 'toggle-help' });
     expect(keyToCommand('q', {}, trace, ctx)).toEqual({ type: 'quit' });
-    expect(keyToCommand('c', { ctrl: true }, trace, ctx)).toEqual({ type: 'quit' });
+    expect(keyToCommand('c', { ctrl: true }, trace, ctx)).toEqual({ type: 'quit', interrupt: true });
     expect(keyToCommand('x', {}, trace, ctx)).toBeNull();
   });
 
@@ -231,7 +231,7 @@ describe('keys', () => {
     expect(keyToCommand('', { return: true }, prompt, ctx)).toEqual({ type: 'search-submit' });
     expect(keyToCommand('', { escape: true }, prompt, ctx)).toEqual({ type: 'search-cancel' });
     expect(keyToCommand('', { backspace: true }, prompt, ctx)).toEqual({ type: 'search-erase' });
-    expect(keyToCommand('c', { ctrl: true }, prompt, ctx)).toEqual({ type: 'quit' });
+    expect(keyToCommand('c', { ctrl: true }, prompt, ctx)).toEqual({ type: 'quit', interrupt: true });
   });
 
   it('closes help with ? or Esc; q quits from help', () => {

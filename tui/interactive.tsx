@@ -62,13 +62,15 @@ export async function pickAndReplay(items: readonly PickerItem[], prepare: Prepa
       const chosen = (await runInk(<Picker items={items} {...(selectedId ? { selectedId } : {})} {...(message ? { actions: [{ type: 'set-message', message }] } : {})} />)) as { readonly id: string } | undefined;
       if (!chosen) return;
       selectedId = chosen.id;
+      process.stdout.write(`\u001B[2J\u001B[Hsimulating ${chosen.id}…`);
       const prepared = await prepare(chosen.id);
       if ('error' in prepared) {
         message = prepared.error;
         continue;
       }
       message = null;
-      await runInk(<App result={prepared.result} scenario={prepared.scenario} />);
+      const left = (await runInk(<App result={prepared.result} scenario={prepared.scenario} />)) as { readonly interrupt?: boolean } | undefined;
+      if (left?.interrupt) return;
     }
   });
 }

@@ -29,8 +29,8 @@ export function Picker(props: PickerProps): ReactElement {
   const { exit } = useApp();
   const [state, dispatch] = useReducer(pickerReducer, undefined, () => (props.actions ?? []).reduce(pickerReducer, initPicker(props.items, props.selectedId)));
   const { columns, rows } = useTerminalSize(props.columns, props.rows);
-  const choose = () => {
-    const item = pickedItem(state);
+  const choose = (current: typeof state) => {
+    const item = pickedItem(current);
     if (!item) return;
     if (props.onChoose) props.onChoose(item.id);
     else exit({ id: item.id });

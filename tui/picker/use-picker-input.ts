@@ -1,6 +1,8 @@
 /** The picker's keys: a pure key → command table and the one hook that calls Ink's `useInput`. */
 import { useInput, type Key } from 'ink';
-import type { PickerAction, PickerState } from './reducer.js';
+import { useRef } from 'react';
+import { splitKeys } from '../keys.js';
+import { pickerReducer, type PickerAction, type PickerState } from './reducer.js';
 
 /** What a key press asks for: a reducer action, choosing the selected scenario, or leaving. */
 export type PickerCommand = PickerAction | { readonly type: 'choose' } | { readonly type: 'quit' };
@@ -29,13 +31,26 @@ export function pickerKeyToCommand(input: string, key: Partial<Key>, state: Pick
   return null;
 }
 
-/** Listens to the keyboard for the picker: its only `useInput` caller. */
-export function usePickerInput(state: PickerState, page: number, dispatch: (action: PickerAction) => void, onChoose: () => void, onQuit: () => void): void {
+/** Listens to the keyboard for the picker: its only `useInput` caller. Keys that arrive together are taken one by one. */
+export function usePickerInput(state: PickerState, page: number, dispatch: (action: PickerAction) => void, onChoose: (state: PickerState) => void, onQuit: () => void): void {
+  const latest = useRef(state);
+  latest.current = state;
   useInput((input, key) => {
-    const command = pickerKeyToCommand(input, key, state, page);
-    if (!command) return;
-    if (command.type === 'choose') onChoose();
-    else if (command.type === 'quit') onQuit();
-    else dispatch(command);
+    let current = latest.current;
+    for (const press of splitKeys(input, key)) {
+      const command = pickerKeyToCommand(press.input, press.key, current, page);
+      if (!command) continue;
+      if (command.type === 'choose') {
+        onChoose(current);
+        return;
+      }
+      if (command.type === 'quit') {
+        onQuit();
+        return;
+      }
+      dispatch(command);
+      current = pickerReducer(current, command);
+    }
+    latest.current = current;
   });
 }

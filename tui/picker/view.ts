@@ -20,7 +20,7 @@ export function pickerLines(state: PickerState, columns: number, rows: number): 
   const list: Line[] = state.shown.slice(start, start + listRows).map((item, i) => {
     const selected = start + i === state.index;
     const extra = selected ? { inverse: true } : {};
-    return [span(selected ? '› ' : '  ', 'accent', { bold: true, ...extra }), span(fit(item.id, idWidth), 'label', extra), span(fit(item.title ?? '', columns - idWidth - 2), undefined, extra)];
+    return [span(selected ? '› ' : '  ', 'accent', { bold: true, ...extra }), span(fit(item.id, idWidth - 1) + ' ', 'label', extra), span(fit(item.title ?? '', columns - idWidth - 2), undefined, extra)];
   });
   if (!state.shown.length) list.push([span('  no scenario to show', 'muted')]);
   const padded = [...list, ...Array.from({ length: Math.max(0, listRows - list.length) }, (): Line => [])];

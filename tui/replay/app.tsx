@@ -32,8 +32,8 @@ export interface AppProps {
   readonly actions?: readonly ReplayAction[];
   /** Milliseconds between two steps while playing. */
   readonly playInterval?: number;
-  /** Called when the user leaves; the default exits the Ink app. */
-  readonly onQuit?: () => void;
+  /** Called when the user leaves (`interrupt` for Ctrl-C); the default exits the Ink app with `{ interrupt }`. */
+  readonly onQuit?: (interrupt: boolean) => void;
 }
 
 /** The terminal's size, following resize events; fixed sizes win. */
@@ -77,7 +77,7 @@ export function App(props: AppProps): ReactElement {
   const detail = useMemo(() => detailLines({ result, scenario, event: selected, width: layout.mainWidth }), [result, scenario, selected, layout.mainWidth]);
   const detailMax = Math.max(0, detail.length - layout.detailRows);
 
-  useReplayInput(state, dispatch, { detailMax, detailPage: Math.max(1, layout.detailRows - 1), tracePage: Math.max(1, layout.traceRows - 1) }, props.onQuit ?? (() => exit()));
+  useReplayInput(state, dispatch, { detailMax, detailPage: Math.max(1, layout.detailRows - 1), tracePage: Math.max(1, layout.traceRows - 1) }, props.onQuit ?? ((interrupt) => exit({ interrupt })));
 
   // The play timer: one step per beat; the reducer stops at the end.
   const interval = props.playInterval ?? 400;

@@ -39,7 +39,7 @@ export function computeLayout(columns: number, rows: number, mapLines: number): 
     return { wide: true, columns, rows, mapWidth, mapRows: body - 1, mainWidth, traceRows, detailRows: Math.max(1, body - 2 - traceRows) };
   }
   const body = rows - chrome;
-  const mapRows = Math.max(1, Math.min(mapLines, Math.floor(body / 4)));
+  const mapRows = Math.max(1, Math.min(mapLines, Math.floor(body / 5)));
   const rest = body - 1 - mapRows - 2; // the map's title, the trace's and detail's titles
   const traceRows = Math.max(3, Math.floor(rest * 0.33));
   return { wide: false, columns, rows, mapWidth: columns, mapRows, mainWidth: columns, traceRows, detailRows: Math.max(1, rest - traceRows) };

@@ -139,7 +139,7 @@ export function mapLinesWide(theme: Theme, stages: readonly MapStage[], rows: nu
 /** The help screen. */
 export function helpLines(width: number): readonly Line[] {
   const out: Line[] = [[span('keys', 'accent', { bold: true })], []];
-  for (const [k, what] of KEY_HELP) out.push(...wrapLine([span(`  ${k.padEnd(14)}`, 'label', { bold: true }), span(what)], width, 16));
+  for (const [k, what] of KEY_HELP) out.push(...wrapLine([span(`  ${k.padEnd(15)}`, 'label', { bold: true }), span(what)], width, 17));
   out.push(
     [],
     ...wrapLines(

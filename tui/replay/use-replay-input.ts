@@ -3,10 +3,12 @@
  * `useInput` with it.
  */
 import { useInput, type Key } from 'ink';
-import type { ReplayAction, ReplayState } from './reducer.js';
+import { useRef } from 'react';
+import { splitKeys } from '../keys.js';
+import { replayReducer, type ReplayAction, type ReplayState } from './reducer.js';
 
 /** What a key press asks for: a reducer action, or leaving the replay. */
-export type ReplayCommand = ReplayAction | { readonly type: 'quit' };
+export type ReplayCommand = ReplayAction | { readonly type: 'quit'; readonly interrupt?: true };
 
 /** What the key table needs to know beyond the state: the sizes of the panes. */
 export interface KeyContext {
@@ -29,12 +31,13 @@ export const KEY_HELP: readonly (readonly [string, string])[] = [
   ['n', 'next match of the last search'],
   ['tab', 'switch the focus between the trace and the detail pane'],
   ['?', 'show / hide this help'],
-  ['q  Ctrl-C', 'quit'],
+  ['q', 'quit (back to the picker when it opened the replay)'],
+  ['Ctrl-C', 'quit pipesim'],
 ];
 
 /** The command a key press asks for in a state, or null. Pure. */
 export function keyToCommand(input: string, key: Partial<Key>, state: Pick<ReplayState, 'prompt' | 'help' | 'focus'>, ctx: KeyContext): ReplayCommand | null {
-  if (key.ctrl && input === 'c') return { type: 'quit' };
+  if (key.ctrl && input === 'c') return { type: 'quit', interrupt: true };
   if (state.prompt !== null) {
     if (key.escape) return { type: 'search-cancel' };
     if (key.return) return { type: 'search-submit' };
@@ -74,12 +77,26 @@ export function keyToCommand(input: string, key: Partial<Key>, state: Pick<Repla
   }
 }
 
-/** Listens to the keyboard for the replay: the only `useInput` caller of the view. */
-export function useReplayInput(state: ReplayState, dispatch: (action: ReplayAction) => void, ctx: KeyContext, onQuit: () => void): void {
+/**
+ * Listens to the keyboard for the replay: the only `useInput` caller of the view. Keys that
+ * arrive together (`kk` from a fast repeat, `/abc` typed ahead) are taken one by one, each
+ * against the state the previous one left, so none is lost before React re-renders.
+ */
+export function useReplayInput(state: ReplayState, dispatch: (action: ReplayAction) => void, ctx: KeyContext, onQuit: (interrupt: boolean) => void): void {
+  const latest = useRef(state);
+  latest.current = state;
   useInput((input, key) => {
-    const command = keyToCommand(input, key, state, ctx);
-    if (!command) return;
-    if (command.type === 'quit') onQuit();
-    else dispatch(command);
+    let current = latest.current;
+    for (const press of splitKeys(input, key)) {
+      const command = keyToCommand(press.input, press.key, current, ctx);
+      if (!command) continue;
+      if (command.type === 'quit') {
+        onQuit(command.interrupt === true);
+        return;
+      }
+      dispatch(command);
+      current = replayReducer(current, command);
+    }
+    latest.current = current;
   });
 }
