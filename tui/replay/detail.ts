@@ -69,7 +69,7 @@ function callLines(input: DetailInput, e: CallEvaluatedEvent): readonly Line[] {
     const fits = LABEL + e.sessionArn.length <= width;
     out.push(...field('session', fits ? e.sessionArn : e.sessionArn.slice(e.sessionArn.indexOf('assumed-role/')), width));
   }
-  out.push(...field('resource', `${e.resource} (${accountName(scenario, e.resourceAccount)}, ${e.region})`, width));
+  out.push(...field('resource', `${e.resource} (${e.resourceAccount ? `${accountName(scenario, e.resourceAccount)}, ` : ''}${e.region})`, width));
 
   // The deciding statements, grouped by document, each shown inside it.
   const verb = e.decision === 'Allowed' ? 'allowed by' : e.decision === 'ExplicitlyDenied' ? 'denied by' : 'allows part of it:';
