@@ -256,7 +256,8 @@ export async function runStackSet(run: ActionRun): Promise<ActionOutcome> {
   const anyNew = accounts.some((a) => regions.some((r) => isNew(a, r)));
 
   // The StackSet API, as the action role.
-  const api = (op: string) => [callBy(run, run.caller, `cloudformation:${op}`, stackSetArn), `${op} ${cfg.name}`] as const;
+  // CreateStackSet has no resource-level permissions (Service Authorization Reference): it is requested on `*`.
+  const api = (op: string) => [callBy(run, run.caller, `cloudformation:${op}`, op === 'CreateStackSet' ? '*' : stackSetArn), `${op} ${cfg.name}`] as const;
   const steps: (readonly [ReturnType<typeof callBy>, string])[] = [api('DescribeStackSet')];
   if (!isInstances && !cfg.serviceManaged) {
     steps.push([callBy(run, run.caller, 'iam:PassRole', cfg.adminArn, { facts: { passedToService: 'cloudformation.amazonaws.com' } }), 'pass the administration role to CloudFormation']);
