@@ -48,7 +48,6 @@ export function useTerminalSize(columns?: number, rows?: number): { readonly col
     return () => {
       stdout.off('resize', onResize);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [stdout, columns, rows]);
   return columns !== undefined && rows !== undefined ? { columns, rows } : size;
 }
