@@ -135,8 +135,31 @@ const VALIDATORS: Readonly<Record<PolicyKind, (policy: unknown) => ValidationErr
 
 const RESOURCE_POLICY_KINDS: ReadonlySet<PolicyKind> = new Set(['trust', 'key', 'aws-managed-key', 'bucket', 'topic', 'function']);
 
-/** Rewrites, validates and caches a document for one kind of use. */
+const useCache = new WeakMap<World, WeakMap<object, Map<string, PolicyUse>>>();
+
+/** Rewrites, validates and caches a document for one kind of use (memoised per world and document). */
 function usePolicy(world: World, kind: PolicyKind, name: string, doc: PolicyDocument, region: string): PolicyUse {
+  let byDoc = useCache.get(world);
+  if (!byDoc) {
+    byDoc = new WeakMap();
+    useCache.set(world, byDoc);
+  }
+  let byUse = byDoc.get(doc);
+  if (!byUse) {
+    byUse = new Map();
+    byDoc.set(doc, byUse);
+  }
+  // Only a trust policy's rewrite depends on the call's region (regional service principals).
+  const useKey = `${kind}\u0000${name}\u0000${kind === 'trust' ? region : ''}`;
+  let use = byUse.get(useKey);
+  if (!use) {
+    use = preparePolicy(world, kind, name, doc, region);
+    byUse.set(useKey, use);
+  }
+  return use;
+}
+
+function preparePolicy(world: World, kind: PolicyKind, name: string, doc: PolicyDocument, region: string): PolicyUse {
   const facts = factsOf(doc);
   const rewrite: Rewrite = {
     roleArns: RESOURCE_POLICY_KINDS.has(kind) ? principalRoleFixes(world, facts.principalRoleArns) : {},
@@ -240,6 +263,8 @@ interface Plan {
   readonly sameAccount: boolean;
   readonly sameOrganization: boolean;
   readonly blockPublicAccess: boolean | undefined;
+  /** Whether a policy of the request tests `kms:EncryptionContext:<key>` (rewritten to the surrogate). */
+  readonly encryptionContextConditions: boolean;
   readonly unresolved: { readonly reason: 'alias-other-account' | 'unknown'; readonly what: 'key' | 'bucket' | 'role'; readonly text: string } | undefined;
   /** Problems met while planning (unknown policies, invalid documents). */
   readonly errors: readonly string[];
@@ -367,7 +392,10 @@ function planRequest(world: World, call: Call): Plan {
         ? usePolicy(world, resourcePolicy.kind, resourcePolicy.name, NO_POLICY, call.region)
         : undefined
     : undefined;
-  for (const use of [...identity, ...(boundary ? [boundary] : []), ...(session ? [session] : []), ...(resourceUse ? [resourceUse] : []), ...scps.flatMap((l) => l.policies), ...rcps.flatMap((l) => l.policies)]) {
+  const uses = [...identity, ...(boundary ? [boundary] : []), ...(session ? [session] : []), ...(resourceUse ? [resourceUse] : []), ...scps.flatMap((l) => l.policies), ...rcps.flatMap((l) => l.policies)];
+  let encryptionContextConditions = false;
+  for (const use of uses) {
+    if (factsOf(use.doc).encryptionContextConditions) encryptionContextConditions = true;
     for (const e of use.prepared.errors) errors.push(`${describePolicy(use)}: ${e}${use.prepared.policy ? '' : ' (policy skipped)'}`);
   }
 
@@ -397,6 +425,7 @@ function planRequest(world: World, call: Call): Plan {
     sameAccount,
     sameOrganization,
     blockPublicAccess,
+    encryptionContextConditions,
     unresolved,
     errors,
   };
@@ -481,11 +510,15 @@ async function evaluatePlan(plan: Plan): Promise<Evaluation> {
 /** The engine's input: the request as pipesim derived it, policies pre-validated. */
 function toSimulation(plan: Plan): Simulation {
   const valid = (uses: readonly PolicyUse[]) => uses.flatMap((u) => (u.prepared.policy ? [{ name: u.name, policy: u.prepared.policy }] : []));
-  const contextVariables: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(plan.context)) contextVariables[k] = typeof v === 'string' ? v : [...v];
-  // The engine drops kms:EncryptionContext:<key>; send each pair under the surrogate the
-  // rewritten conditions test (engine/policy-rewrite.ts).
-  for (const [k, v] of Object.entries(plan.call.facts?.encryptionContext ?? {})) contextVariables[ENCRYPTION_CONTEXT_SURROGATE + k] = v;
+  // The engine only reads the context (arrays included), so the plan's object is passed as is.
+  let contextVariables = plan.context as Record<string, string | string[]>;
+  const ec = plan.call.facts?.encryptionContext;
+  if (ec && plan.encryptionContextConditions) {
+    // The engine drops kms:EncryptionContext:<key>; send each pair under the surrogate the
+    // rewritten conditions test (engine/policy-rewrite.ts).
+    contextVariables = { ...contextVariables };
+    for (const [k, v] of Object.entries(ec)) contextVariables[ENCRYPTION_CONTEXT_SURROGATE + k] = v;
+  }
   const resourcePolicy = plan.resourcePolicy?.prepared.policy;
   return {
     request: {

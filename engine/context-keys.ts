@@ -56,7 +56,35 @@ export interface ContextInput {
   readonly resourceTags: Readonly<Record<string, string>>;
 }
 
-/** Builds the request context of a call. Pure. */
+type Entries = readonly (readonly [string, string | readonly string[]])[];
+const principalCache = new WeakMap<World, Map<string, Entries>>();
+
+/** The principal's keys of a role caller; they depend only on the world and the role. */
+function principalEntries(world: World, roleArn: string, callerRole: Role | undefined, callerAccount: string | undefined): Entries {
+  let cache = principalCache.get(world);
+  if (!cache) {
+    cache = new Map();
+    principalCache.set(world, cache);
+  }
+  const cacheKey = `${roleArn}\u0000${callerRole ? 'known' : 'unknown'}`;
+  let entries = cache.get(cacheKey);
+  if (!entries) {
+    const out: [string, string | readonly string[]][] = [['aws:PrincipalArn', callerRole?.arn ?? roleArn]];
+    if (callerAccount) out.push(['aws:PrincipalAccount', callerAccount]);
+    out.push(['aws:PrincipalType', 'AssumedRole'], ['aws:PrincipalIsAWSService', 'false']);
+    if (callerAccount && inOrganization(world, callerAccount)) {
+      out.push(['aws:PrincipalOrgID', world.organization?.id ?? '']);
+      const path = orgPathString(world, callerAccount);
+      if (path) out.push(['aws:PrincipalOrgPaths', [path]]);
+    }
+    for (const [k, v] of Object.entries(callerRole?.tags ?? {})) out.push([`aws:PrincipalTag/${k}`, v]);
+    entries = out;
+    cache.set(cacheKey, entries);
+  }
+  return entries;
+}
+
+/** Builds the request context of a call. Pure (memoised per world for the principal's keys). */
 export function requestContext(input: ContextInput): RequestContext {
   const { world, call, callerRole, callerAccount, resourceAccount } = input;
   const facts = call.facts ?? {};
@@ -65,16 +93,7 @@ export function requestContext(input: ContextInput): RequestContext {
 
   // Who: the principal behind the session (the role ARN with its path), or the service.
   if (call.caller.kind === 'role') {
-    ctx['aws:PrincipalArn'] = callerRole?.arn ?? call.caller.roleArn;
-    if (callerAccount) ctx['aws:PrincipalAccount'] = callerAccount;
-    ctx['aws:PrincipalType'] = 'AssumedRole';
-    ctx['aws:PrincipalIsAWSService'] = 'false';
-    if (callerAccount && inOrganization(world, callerAccount)) {
-      ctx['aws:PrincipalOrgID'] = world.organization?.id ?? '';
-      const path = orgPathString(world, callerAccount);
-      if (path) ctx['aws:PrincipalOrgPaths'] = [path];
-    }
-    for (const [k, v] of Object.entries(callerRole?.tags ?? {})) ctx[`aws:PrincipalTag/${k}`] = v;
+    for (const [k, v] of principalEntries(world, call.caller.roleArn, callerRole, callerAccount)) ctx[k] = v;
   } else {
     ctx['aws:PrincipalIsAWSService'] = 'true';
     ctx['aws:PrincipalServiceName'] = globalServicePrincipal(call.caller.service);
