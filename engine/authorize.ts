@@ -920,3 +920,35 @@ function explainMissing(plan: Plan, a: Analysis, l: Layers, missing: readonly Po
   if (!plan.sameAccount) return `${op} on ${res} of account \`${plan.resourceAccount}\` cannot be granted to account \`${plan.callerAccount ?? '?'}\`: the resource has no resource-based policy, so only principals of its own account can call it`;
   return `nothing allows ${op} on ${res} for ${who}`;
 }
+
+// ---------------------------------------------------------------------------
+// The benchmark's baseline (bench/bench.ts): not used by the simulator
+// ---------------------------------------------------------------------------
+
+/** Replaces every pre-validated policy of an engine request by its raw document. */
+function rawRequest(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(rawRequest);
+  if (value && typeof value === 'object') {
+    const v = value as Record<string, unknown>;
+    if (v['__validated'] === true) return v['policyDocument'];
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rawRequest(x)]));
+  }
+  return value;
+}
+
+/**
+ * The raw engine on exactly the requests pipesim sends for these calls, as a naive caller
+ * would use it: `runSimulation` on plain documents (re-validated by the engine on every call), no caches. For the benchmark.
+ */
+export function rawEngineBaseline(world: World, calls: readonly Call[]): { readonly requests: number; readonly run: () => Promise<void> } {
+  const requests = calls
+    .map((c) => planRequest(world, c))
+    .filter((p) => !p.unresolved)
+    .map((p) => rawRequest(toSimulation(p)) as Simulation);
+  return {
+    requests: requests.length,
+    run: async () => {
+      for (const r of requests) await runSimulation(r, { simulationMode: 'Strict' });
+    },
+  };
+}

@@ -1,0 +1,2 @@
+/** The raw policy engine's baseline for the benchmark (kept in engine/authorize.ts, its only importer). */
+export { rawEngineBaseline as engineBaseline } from '../engine/authorize.js';
