@@ -162,7 +162,6 @@ function sessionService(sessionName: string): string | undefined {
   if (sessionName.startsWith('AWSCodeBuild-')) return 'codebuild.amazonaws.com';
   if (sessionName.startsWith('AWSCloudFormation')) return 'cloudformation.amazonaws.com';
   if (sessionName.startsWith('CodeDeploy-')) return 'codedeploy.amazonaws.com';
-  if (sessionName.startsWith('awslambda_')) return 'lambda.amazonaws.com';
   return undefined;
 }
 
@@ -248,7 +247,7 @@ function trailFor(e: CallEvaluatedEvent, world: World, sessions: SessionFacts): 
     responseElements: denied ? null : responseElements(e, sessionName),
     requestID: stableId('request', e.seq),
     ...readOnlyOf(op, name),
-    resources: resourcesOf(e, world),
+    ...withResources(resourcesOf(e, world)),
     eventType: 'AwsApiCall' as const,
     managementEvent: !data,
     eventCategory: data ? ('Data' as const) : ('Management' as const),
@@ -266,6 +265,10 @@ function trailFor(e: CallEvaluatedEvent, world: World, sessions: SessionFacts): 
   }));
 }
 
+function withResources(resources: CloudTrailRecord['resources']): { readonly resources?: CloudTrailRecord['resources'] } {
+  return resources ? { resources } : {};
+}
+
 function readOnlyOf(op: string, name: string): { readonly readOnly?: boolean } {
   const service = op.split(':')[0];
   if (service === 'kms') return { readOnly: name === 'Decrypt' || name.startsWith('GenerateDataKey') || name.startsWith('Describe') || name.startsWith('Get') || name.startsWith('List') };
@@ -274,9 +277,12 @@ function readOnlyOf(op: string, name: string): { readonly readOnly?: boolean } {
   return {};
 }
 
-function requestParameters(e: CallEvaluatedEvent, sessionName: string | undefined): Record<string, unknown> {
+function requestParameters(e: CallEvaluatedEvent, sessionName: string | undefined): Record<string, unknown> | null {
   const arn = parseArn(e.resource);
   switch (e.operation) {
+    case 'codepipeline:PutJobSuccessResult':
+    case 'codepipeline:PutJobFailureResult':
+      return { jobId: stableId('job', e.stage ?? '', e.action ?? '') };
     case 'sts:AssumeRole': {
       const sourceIdentity = firstOf(e.context['sts:SourceIdentity']);
       return { roleArn: e.resource, roleSessionName: sessionName ?? 'session', ...(sourceIdentity ? { sourceIdentity } : {}) };
@@ -303,7 +309,8 @@ function requestParameters(e: CallEvaluatedEvent, sessionName: string | undefine
     case 'sns:Publish':
       return { topicArn: e.resource };
     default:
-      return { resource: e.resource };
+      // A request on `*` names no resource pipesim could print as a parameter.
+      return e.resource === '*' ? null : { resource: e.resource };
   }
 }
 
@@ -326,6 +333,7 @@ function responseElements(e: CallEvaluatedEvent, sessionName: string | undefined
 }
 
 function resourcesOf(e: CallEvaluatedEvent, world: World): CloudTrailRecord['resources'] {
+  if (e.resource === '*') return undefined;
   const owner = e.resourceAccount || undefined;
   const service = e.operation.split(':')[0];
   if (e.operation === 'sts:AssumeRole') return [{ ARN: e.resource, accountId: parseArn(e.resource)?.account ?? '', type: 'AWS::IAM::Role' }];
