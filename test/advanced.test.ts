@@ -334,3 +334,15 @@ describe('the guide’s boundary case: four Regions in one account', () => {
     expect(notes(r).filter((t) => t.startsWith('batch '))).toHaveLength(4);
   });
 });
+
+describe('purity', () => {
+  it('gives the same result twice and leaves the scenario unchanged (service-managed roles are added to a copy of the world)', async () => {
+    const s = await scenario('stackset-service-managed-ou');
+    const before = structuredClone(s);
+    const first = await simulate(s);
+    const second = await simulate(s);
+    expect(second).toEqual(first);
+    expect(s).toEqual(before);
+    expect(s.roles.some((r) => r.arn.includes('stacksets-exec-'))).toBe(false);
+  });
+});
