@@ -13,6 +13,7 @@ const COMMANDS: readonly CommandModule[] = [
   await import('./commands/scenarios.js'),
   await import('./commands/lint.js'),
   await import('./commands/run.js'),
+  await import('./commands/import.js'),
 ];
 
 const version = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { readonly version: string }).version;
