@@ -13,6 +13,9 @@ const COMMANDS: readonly CommandModule[] = [
   await import('./commands/scenarios.js'),
   await import('./commands/lint.js'),
   await import('./commands/run.js'),
+  await import('./commands/diagnose.js'),
+  await import('./commands/fix.js'),
+  await import('./commands/whatif.js'),
   await import('./commands/import.js'),
 ];
 
