@@ -27,7 +27,7 @@ function tooling(targets: readonly string[], regions: readonly string[]): Pick<S
             { Effect: 'Allow', Action: ['codecommit:GetBranch', 'codecommit:GetCommit', 'codecommit:UploadArchive', 'codecommit:GetUploadArchiveStatus'], Resource: `arn:aws:codecommit:${HOME}:${TOOLING}:app` },
             { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: regions.map((r) => `arn:aws:s3:::${bucket(r)}/*`) },
             { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: regions.map(keyArn) },
-            { Effect: 'Allow', Action: ['cloudformation:DescribeStackSet', 'cloudformation:UpdateStackSet', 'cloudformation:DescribeStacks', 'cloudformation:CreateStack'], Resource: '*' },
+            { Effect: 'Allow', Action: ['cloudformation:DescribeStackSet', 'cloudformation:CreateStackSet', 'cloudformation:UpdateStackSet', 'cloudformation:CreateStackInstances', 'cloudformation:DescribeStackSetOperation', 'cloudformation:DescribeStacks', 'cloudformation:CreateStack'], Resource: '*' },
             { Effect: 'Allow', Action: 'iam:PassRole', Resource: `arn:aws:iam::${TOOLING}:role/AWSCloudFormationStackSetAdministrationRole`, Condition: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } } },
             { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: targets.map((a) => `arn:aws:iam::${a}:role/DeployRole`) },
           ),

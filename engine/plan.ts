@@ -164,8 +164,8 @@ const ARTIFACT_COUNTS: Readonly<Record<string, { readonly inputs: readonly [numb
   ECR: { inputs: [0, 0], outputs: [1, 1] },
   CodeBuild: { inputs: [1, 5], outputs: [0, 5] },
   CloudFormation: { inputs: [0, 10], outputs: [0, 1] },
-  CloudFormationStackSet: { inputs: [1, 10], outputs: [0, 0] },
-  CloudFormationStackInstances: { inputs: [0, 10], outputs: [0, 0] },
+  CloudFormationStackSet: { inputs: [1, 3], outputs: [0, 0] },
+  CloudFormationStackInstances: { inputs: [0, 3], outputs: [0, 0] },
   CodeDeploy: { inputs: [1, 1], outputs: [0, 0] },
   Lambda: { inputs: [0, 5], outputs: [0, 5] },
   Manual: { inputs: [0, 0], outputs: [0, 0] },
@@ -215,9 +215,10 @@ function checkProviderShape(action: ActionDeclaration, path: string, add: Add, s
       if (cfg['RoleArn'] && !findRole(world, cfg['RoleArn'])) add('unknown_role', `${path}.configuration.RoleArn`, `execution role \`${cfg['RoleArn']}\` is not declared in \`roles\``);
       break;
     case 'CloudFormationStackSet':
+      // DeploymentTargets may be omitted for service-managed auto-deployment
+      // (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-StackSets.html).
       need('StackSetName');
       need('TemplatePath');
-      need('DeploymentTargets');
       break;
     case 'CodeDeploy':
       need('ApplicationName');
