@@ -10,7 +10,7 @@
 import type { LocatedIssue } from '../../model/issues.js';
 import type { PathSegment } from '../../model/path.js';
 import type { PolicyDocument, ScenarioInput } from '../../model/schema.js';
-import { createStackResolver, exportsOf, isUnresolved, resourcesOf, type StackResolver, type Value } from './intrinsics.js';
+import { createStackResolver, exportsOf, findUnresolved, isUnresolved, resourcesOf, type StackResolver, type Value } from './intrinsics.js';
 import { awsManagedPolicy } from './managed-policies.js';
 import { partitionOf, type StackEnv } from './names.js';
 import { pipelineDeclaration } from './pipeline-declaration.js';
@@ -385,7 +385,11 @@ const PRIMARY: Readonly<Record<string, Handler>> = {
     const name = identityValue(res, warnings);
     if (!name) return;
     const bucket: Bucket = { name, account: res.env.account, region: res.env.region };
-    const enc = json(res, 'BucketEncryption', warnings);
+    // Default encryption is all or nothing: a key that cannot be named must not turn into `aws/s3`.
+    const encValue = prop(res, 'BucketEncryption');
+    const encUnresolved = findUnresolved(encValue);
+    if (encUnresolved) warnings.unresolved(encUnresolved, `default encryption of \`${res.logicalId}\` left out`);
+    const enc = encUnresolved || res.props['BucketEncryption'] === undefined ? undefined : settle(encValue, warnings, 'left out');
     const rule = isObject(enc) && Array.isArray(enc['ServerSideEncryptionConfiguration']) ? enc['ServerSideEncryptionConfiguration'][0] : undefined;
     if (isObject(rule) && isObject(rule['ServerSideEncryptionByDefault'])) {
       const byDefault = rule['ServerSideEncryptionByDefault'];
