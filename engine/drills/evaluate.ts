@@ -179,7 +179,8 @@ async function judge(goal: DrillGoal, scenario: Scenario, result: SimulationResu
       if (findings.length > 0) return { meets: false, reason: `lint still reports ${goal.rule}: ${findings[0]!.message}` };
       if (STATUS_RANK[result.status] < STATUS_RANK[baseline.status]) {
         const failed = failureJudgement(result);
-        return { meets: false, reason: `${goal.rule} is gone, but ${failed.reason.replace(/^the run /, 'the run now ')}`, ...(failed.failingCall ? { failingCall: failed.failingCall } : {}) };
+        const now = failed.reason.replace('the run still fails', 'the run now fails').replace('the pipeline is still rejected', 'the pipeline is now rejected');
+        return { meets: false, reason: `${goal.rule} is gone, but ${now}`, ...(failed.failingCall ? { failingCall: failed.failingCall } : {}) };
       }
       return { meets: true, reason: `lint no longer reports ${goal.rule}, and the run ${result.status === 'Succeeded' ? 'still succeeds' : `is ${result.status} as before`}` };
     }
