@@ -385,6 +385,120 @@ Resources:
   });
 });
 
+describe('resource types', () => {
+  it('map every imported type into a scenario that loads', () => {
+    const primary = inline(`
+Resources:
+  Key:
+    Type: AWS::KMS::Key
+    Properties: { MultiRegion: true, EnableKeyRotation: true, Tags: [{ Key: team, Value: platform }] }
+  Boundary:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument: { Statement: [{ Effect: Allow, Action: "*", Resource: "*" }] }
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: Deployer
+      AssumeRolePolicyDocument: { Statement: [{ Effect: Allow, Principal: { Service: codebuild.amazonaws.com }, Action: sts:AssumeRole }] }
+      PermissionsBoundary: !Ref Boundary
+      ManagedPolicyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess, arn:aws:iam::aws:policy/NoSuchPolicyAnywhere]
+  RolePolicy:
+    Type: AWS::IAM::RolePolicy
+    Properties:
+      RoleName: !Ref Role
+      PolicyName: extra
+      PolicyDocument: { Statement: [{ Effect: Allow, Action: sns:Publish, Resource: !Ref Topic }] }
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties: { KmsMasterKeyId: alias/aws/sns }
+  TopicPolicy:
+    Type: AWS::SNS::TopicPolicy
+    Properties:
+      Topics: [!Ref Topic]
+      PolicyDocument: { Statement: [{ Effect: Allow, Principal: { AWS: !GetAtt Role.Arn }, Action: sns:Publish, Resource: !Ref Topic }] }
+  Project:
+    Type: AWS::CodeBuild::Project
+    Properties: { ServiceRole: Deployer, EncryptionKey: !GetAtt Key.Arn }
+  App:
+    Type: AWS::CodeDeploy::Application
+    Properties: { ComputePlatform: Lambda }
+  Group:
+    Type: AWS::CodeDeploy::DeploymentGroup
+    Properties:
+      ApplicationName: !Ref App
+      ServiceRoleArn: !GetAtt Role.Arn
+      AutoRollbackConfiguration: { Enabled: true, Events: [DEPLOYMENT_FAILURE] }
+  Config:
+    Type: AWS::CodeDeploy::DeploymentConfig
+  Function:
+    Type: AWS::Lambda::Function
+    Properties: { Role: !GetAtt Role.Arn, Runtime: nodejs20.x, Handler: index.handler, Code: { ZipFile: "exports.handler=async()=>{}" } }
+  Invoke:
+    Type: AWS::Lambda::Permission
+    Properties: { FunctionName: !Ref Function, Action: lambda:InvokeFunction, Principal: codepipeline.amazonaws.com, SourceAccount: !Ref "AWS::AccountId" }
+  Connection:
+    Type: AWS::CodeStarConnections::Connection
+    Properties: { ConnectionName: github, ProviderType: GitHub }
+  StackSet:
+    Type: AWS::CloudFormation::StackSet
+    Properties:
+      StackSetName: baseline
+      PermissionModel: SELF_MANAGED
+      StackInstancesGroup:
+        - DeploymentTargets: { Accounts: ["222222222222"] }
+          Regions: [us-east-1, eu-west-1]
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties: { Tag: !Bogus x }
+${MINIMAL_PIPELINE}`, 'primary.yaml', 'primary');
+    const replica = inline(`
+Resources:
+  Replica:
+    Type: AWS::KMS::ReplicaKey
+    Properties:
+      PrimaryKeyArn: arn:aws:kms:us-east-1:111111111111:key/mrk-primary-Key
+      KeyPolicy: { Statement: [{ Effect: Allow, Principal: { AWS: !Sub "arn:aws:iam::\${AWS::AccountId}:root" }, Action: "kms:*", Resource: "*" }] }
+  Alias:
+    Type: AWS::KMS::Alias
+    Properties: { AliasName: alias/artifacts, TargetKeyId: !Ref Replica }
+`, 'replica.yaml', 'replica', '111111111111', 'eu-west-1');
+    const result = importStacks([primary, replica]);
+    if (!result.success) throw new Error('import failed');
+    const scenario = toScenario(result);
+    expect(scenario.keys.map((k) => [k.arn, k.multiRegion, k.primaryArn, k.aliases])).toEqual([
+      ['arn:aws:kms:us-east-1:111111111111:key/mrk-primary-Key', true, undefined, []],
+      ['arn:aws:kms:eu-west-1:111111111111:key/mrk-primary-Key', true, 'arn:aws:kms:us-east-1:111111111111:key/mrk-primary-Key', ['alias/artifacts']],
+    ]);
+    expect(scenario.keys[0]!.policy!.Statement).toEqual([expect.objectContaining({ Sid: 'Enable IAM User Permissions', Principal: { AWS: 'arn:aws:iam::111111111111:root' } })]);
+    const role = scenario.roles.find((r) => r.arn === 'arn:aws:iam::111111111111:role/Deployer')!;
+    expect(role.permissionsBoundary).toBe('arn:aws:iam::111111111111:policy/primary-Boundary');
+    expect(role.managedPolicies).toEqual(['arn:aws:iam::aws:policy/ReadOnlyAccess']);
+    expect(Object.keys(role.inlinePolicies)).toEqual(['extra']);
+    expect(scenario.snsTopics).toEqual([expect.objectContaining({ arn: 'arn:aws:sns:us-east-1:111111111111:primary-Topic', kmsMasterKeyId: 'alias/aws/sns', policy: expect.objectContaining({}) })]);
+    expect(scenario.codeBuildProjects).toEqual([expect.objectContaining({ arn: 'arn:aws:codebuild:us-east-1:111111111111:project/primary-Project', serviceRole: role.arn, encryptionKey: scenario.keys[0]!.arn })]);
+    expect(scenario.codeDeployApplications).toEqual([
+      expect.objectContaining({ name: 'primary-App', computePlatform: 'Lambda', deploymentGroups: [expect.objectContaining({ name: 'primary-Group', serviceRole: role.arn, autoRollback: { enabled: true, events: ['DEPLOYMENT_FAILURE'] } })] }),
+    ]);
+    expect(scenario.lambdaFunctions[0]!.policy!.Statement).toEqual([
+      { Sid: 'Invoke', Effect: 'Allow', Principal: { Service: 'codepipeline.amazonaws.com' }, Action: 'lambda:InvokeFunction', Resource: 'arn:aws:lambda:us-east-1:111111111111:function:primary-Function', Condition: { StringEquals: { 'AWS:SourceAccount': '111111111111' } } },
+    ]);
+    expect(scenario.connections).toEqual([expect.objectContaining({ status: 'AVAILABLE', providerType: 'GitHub', arn: expect.stringMatching(/^arn:aws:codestar-connections:us-east-1:111111111111:connection\//) })]);
+    expect(scenario.stacks.map((s) => `${s.name} ${s.account} ${s.region} ${s.exists}`)).toEqual(['baseline 222222222222 us-east-1 true', 'baseline 222222222222 eu-west-1 true']);
+    expect(scenario.accounts.map((a) => a.id)).toEqual(['111111111111', '222222222222']);
+    // What is not modelled is said, never dropped in silence.
+    expect(result.warnings.map((w) => `${w.file} ${w.code} ${w.path}`)).toEqual(
+      expect.arrayContaining([
+        'primary.yaml unknown_tag Resources.Queue.Properties.Tag',
+        'primary.yaml resource_not_imported Resources.Queue.Type',
+        'primary.yaml unknown_managed_policy Resources.Role.Properties.ManagedPolicyArns',
+        'primary.yaml connection_pending Resources.Connection',
+      ]),
+    );
+    expect(result.warnings).toHaveLength(4);
+  });
+});
+
 // ---------------------------------------------------------------------------
 
 describe('import pipeline: get-pipeline output and a folder of CLI outputs', () => {

@@ -105,6 +105,7 @@ interface Res {
 export function importStacks(inputs: readonly StackInput[], options: ImportOptions = {}): ImportResult {
   const templates = new Map(inputs.map((s) => [s.file, s.parsed] as const));
   const warnings = createWarnings(templates);
+  for (const input of inputs) warnings.list.push(...input.parsed.warnings);
 
   // Resolvers, with `Fn::ImportValue` looking across every stack of the same account and region.
   const resolvers: StackResolver[] = [];
@@ -196,13 +197,14 @@ export function importStacks(inputs: readonly StackInput[], options: ImportOptio
   // Accounts: every stack's, and every account the pipeline's roles live in.
   const accountStacks = new Map<string, string[]>();
   for (const r of resolvers) accountStacks.set(r.source.env.account, [...(accountStacks.get(r.source.env.account) ?? []), `${r.source.env.stackName} (${r.source.env.region})`]);
+  for (const instance of draft.stacks) if (!accountStacks.has(instance.account)) accountStacks.set(instance.account, []);
   for (const arn of pipelineRoleArns(pipeline.declaration)) {
     const account = /^arn:[^:]+:iam::(\d{12}):/.exec(arn)?.[1];
     if (account && !accountStacks.has(account)) accountStacks.set(account, []);
   }
   const accounts = [...accountStacks.entries()].map(([id]) => ({ id, name: `account-${id}` }));
   const comments: ScenarioComment[] = [...draft.comments];
-  [...accountStacks.values()].forEach((stacks, i) => comments.push({ path: ['accounts', i], text: stacks.length ? `stacks: ${stacks.join(', ')}` : 'no imported stack: named by the pipeline' }));
+  [...accountStacks.values()].forEach((stacks, i) => comments.push({ path: ['accounts', i], text: stacks.length ? `stacks: ${stacks.join(', ')}` : 'no imported stack: named by the pipeline or a stack set' }));
   comments.push({ path: ['pipeline'], text: chosen.pipeline.origin });
 
   const scenario: Record<string, unknown> = {

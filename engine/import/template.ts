@@ -19,6 +19,8 @@ export interface ParsedTemplate {
   readonly template: JsonObject;
   /** The position of a path (or of its nearest parent that has one). */
   readonly locate: (path: readonly PathSegment[]) => Position;
+  /** What parsing noticed without failing (tags CloudFormation does not have). */
+  readonly warnings: readonly LocatedIssue[];
 }
 
 /** Short-form tags whose long form is `Fn::<Name>`. */
@@ -111,7 +113,7 @@ export function parseTemplate(text: string, file: string): { readonly success: t
     }
     return { line: 1, column: 1 };
   };
-  return { success: true, parsed: { file, template, locate } };
+  return { success: true, parsed: { file, template, locate, warnings: unknownTags } };
 }
 
 const SHORT_TAG_NAMES = new Set<string>(['Ref', 'Condition', 'GetAtt', ...FN_TAGS]);
@@ -123,5 +125,5 @@ function longFormKey(tag: string): string {
 
 /** A template given as a JSON value (e.g. a CDK template edited in a test), with positions unknown. Pure. */
 export function templateFromJson(template: JsonObject, file: string): ParsedTemplate {
-  return { file, template, locate: () => ({ line: 1, column: 1 }) };
+  return { file, template, locate: () => ({ line: 1, column: 1 }), warnings: [] };
 }
