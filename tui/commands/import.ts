@@ -39,11 +39,10 @@ class InputError extends Error {}
 /** Registers `import` and its three subcommands. */
 export function register(program: Command): void {
   const command = program.command('import').description('build a scenario from CloudFormation templates, a CDK cloud assembly or get-pipeline output');
-  const outputOptions = (c: Command) =>
-    c
-      .option('-o, --output <file>', 'write the scenario to this file (atomically) instead of standard output')
-      .option('--force', 'overwrite the output file if it exists')
-      .option('--pipeline <name>', 'the pipeline to import when the templates hold several (name or logical id)');
+  const outputOptions = (c: Command, templates = true) => {
+    c.option('-o, --output <file>', 'write the scenario to this file (atomically) instead of standard output').option('--force', 'overwrite the output file if it exists');
+    return templates ? c.option('--pipeline <name>', 'the pipeline to import when the templates hold several (name or logical id)') : c;
+  };
 
   outputOptions(
     command
@@ -71,6 +70,7 @@ export function register(program: Command): void {
       .description('import `aws codepipeline get-pipeline` output, with the CLI outputs of its roles, keys and buckets')
       .argument('<get-pipeline.json>', 'the output of `aws codepipeline get-pipeline --name …`')
       .option('--roles <dir>', 'a folder of other CLI outputs: get-role, get-role-policy (any name); ROLE.attached-policies.json, POLICY.policy-version.json, KEY-ID.key-policy.json, BUCKET.bucket-policy.json, BUCKET.bucket-encryption.json, BUCKET.bucket-versioning.json; describe-key, list-aliases, batch-get-projects (any name)'),
+    false,
   ).action(async (file: string, options: OutputOptions & { readonly roles?: string }) => run(() => importPipeline(file, options), options));
 }
 
