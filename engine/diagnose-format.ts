@@ -33,9 +33,9 @@ export function formatOutcome(o: RunOutcome): string {
   return d ? `Failed — next denial #${d.seq} in ${d.stage ?? '-'}/${d.action ?? '-'}: ${d.operation} on ${d.resource} by ${d.principal} [${d.category}]` : 'Failed (no call denied)';
 }
 
-function formatFix(fix: VerifiedFix, n: number): string[] {
+function formatFix(fix: VerifiedFix, label: string): string[] {
   return [
-    ...row(`fix ${n}`, `${fix.description} [${fix.target}]`, '  '),
+    ...row(label, `${fix.description} [${fix.target}]`, '  '),
     ...(fix.warning ? row('warning', fix.warning, '  ') : []),
     '  patch',
     ...formatPatch(fix.patch, '    '),
@@ -74,7 +74,7 @@ export function formatDiagnosis(d: Diagnosis): string {
     lines.push(d.denial || d.issue ? 'no verified fix: no change pipesim knows gets this call through' : 'no fix: the failure is not a permission or declaration problem');
   } else {
     lines.push(`${d.fixes.length} verified fix${d.fixes.length === 1 ? '' : 'es'} (each applied to a copy and simulated), best first:`);
-    d.fixes.forEach((f, i) => lines.push('', ...formatFix(f, i + 1)));
+    d.fixes.forEach((f, i) => lines.push('', ...formatFix(f, `fix ${i + 1}`)));
   }
   return `${lines.join('\n')}\n`;
 }
@@ -88,7 +88,7 @@ export function formatFixRun(run: FixRun): string {
   for (const r of run.rounds) {
     lines.push('', `round ${r.round}`);
     lines.push(...row('stopped at', formatStop(r.before), '  '));
-    lines.push(...formatFix(r.fix, r.round).slice(0));
+    lines.push(...formatFix(r.fix, 'fix'));
   }
   if (run.remaining) {
     lines.push('', ...row('remaining', formatStop(runOutcomeOf(run))), ...row('', run.remaining.explanation));

@@ -225,9 +225,9 @@ export function explainFailure(result: SimulationResult, ev: CallEvaluatedEvent 
   }
   switch (ev.category) {
     case 'AWS_MANAGED_KEY':
-      return `${head}. The key is the AWS managed key \`aws/s3\`: its fixed key policy serves only principals of its own account through S3, and nobody can edit it, so no policy change lets another account use it; the store needs a customer managed key (${ev.explanation})`;
+      return `${head}. The key is the AWS managed key \`aws/s3\`: its fixed key policy serves only principals of its own account through S3, and nobody can edit it, so no policy change lets another account use it; the store needs a customer managed key`;
     case 'KEY_ALIAS_CROSS_ACCOUNT':
-      return `${head}. The key is named by an alias, and an alias resolves only in the account that created it: seen from account ${ev.callerAccount} it names nothing (${ev.explanation})`;
+      return `${head}. The key is named by an alias, and an alias resolves only in the account that created it: seen from account ${ev.callerAccount} it names nothing`;
     case 'KEY_STATE':
       return `${head}. The policies allow it, but the key is disabled (${ev.explanation})`;
     case 'UNKNOWN_RESOURCE':

@@ -827,10 +827,11 @@ function storeCandidates(scenario: Scenario, issue: Issue): FixCandidate[] {
   const homeKey = homeStore?.encryptionKey ? resolveKey(world, homeStore.encryptionKey.id, { account, region: home }).key : undefined;
   const draft = startDraft(scenario);
   const creates: string[] = [];
-  const words: string[] = [];
+  let keyWords = '';
+  let bucketWords = '';
 
   // The bucket: one of the pipeline account in that region that looks like an artifact bucket, else a new one.
-  let bucket = scenario.buckets.find((b) => b.account === account && b.region === region && /artifact|codepipeline/i.test(b.name));
+  const bucket = scenario.buckets.find((b) => b.account === account && b.region === region && /artifact|codepipeline/i.test(b.name));
   let bucketName = bucket?.name;
   // The key: the bucket's own customer managed key, the home key's multi-Region replica, else a new one.
   let keyArn: string | undefined;
@@ -857,7 +858,7 @@ function storeCandidates(scenario: Scenario, issue: Issue): FixCandidate[] {
       tags: { pipeline: decl.name },
     };
     if (!pushOps(draft, { op: 'add', path: pointer('keys', '-'), value: key })) return [];
-    words.push(multi ? `a replica in \`${region}\` of the multi-Region key \`${homeKey.arn}\`` : `a customer managed key \`${keyArn}\``);
+    keyWords = multi ? `new replica \`${keyArn}\` of the multi-Region key \`${homeKey.arn}\`` : `new customer managed key \`${keyArn}\``;
   }
   if (!bucket) {
     const base = homeStore && homeStore.location.includes(home) ? homeStore.location.replace(home, region) : `codepipeline-artifacts-${account}-${region}`;
@@ -881,8 +882,7 @@ function storeCandidates(scenario: Scenario, issue: Issue): FixCandidate[] {
       tags: { pipeline: decl.name },
     };
     if (!pushOps(draft, { op: 'add', path: pointer('buckets', '-'), value: newBucket })) return [];
-    words.unshift(`a bucket \`${name}\``);
-    bucket = undefined;
+    bucketWords = `new bucket \`${name}\` (versioned, SSE-KMS, deny unencrypted uploads and insecure connections)`;
   }
   creates.push(bucketName ?? '', keyArn);
   const store = { type: 'S3', location: bucketName, encryptionKey: { id: keyArn, type: 'KMS' } };
@@ -892,13 +892,12 @@ function storeCandidates(scenario: Scenario, issue: Issue): FixCandidate[] {
     const stores = { [home]: decl.artifactStore, [region]: store };
     if (!pushOps(draft, { op: 'remove', path: pointer('pipeline', 'pipeline', 'artifactStore') }, { op: 'add', path: pointer('pipeline', 'pipeline', 'artifactStores'), value: stores })) return [];
   } else return [];
-  const adds = words.length ? ` (adding ${words.join(' and ')})` : '';
   return [
     {
       id: 'region-artifact-store',
       group: 'region-artifact-store',
       target: 'artifact-store',
-      description: `register an artifact store for \`${region}\` in \`artifactStores\`: bucket \`${bucketName}\`, key \`${keyArn}\`${adds}${decl.artifactStores ? '' : '; `artifactStore` becomes `artifactStores`'}`,
+      description: `register an artifact store for \`${region}\` in \`artifactStores\`: ${bucketWords || `bucket \`${bucketName}\``}, ${keyWords || `key \`${keyArn}\``}${decl.artifactStores ? '' : '; `artifactStore` becomes `artifactStores`'}`,
       patch: draft.ops,
       creates,
     },

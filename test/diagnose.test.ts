@@ -155,6 +155,16 @@ describe('the fixes of one category', () => {
     expect(d.fixes[0]!.outcome.status).toBe('Succeeded');
   });
 
+  it('MISSING_REGION_ARTIFACT_STORE registers the bucket and key the world already has in that Region', async () => {
+    const reference = await loadBundled(REFERENCE);
+    const unregistered = applyPatch(reference, [{ op: 'remove', path: '/pipeline/pipeline/artifactStores/eu-west-1' }]);
+    if (!unregistered.success) throw new Error('patch');
+    const d = await diagnose(unregistered.data, { memo });
+    expect(d.category).toBe('MISSING_REGION_ARTIFACT_STORE');
+    expect(d.fixes[0]!.patch).toEqual([{ op: 'add', path: '/pipeline/pipeline/artifactStores/eu-west-1', value: reference.pipeline.pipeline.artifactStores!['eu-west-1'] }]);
+    expect(d.fixes[0]!.outcome.status).toBe('Succeeded');
+  });
+
   it('KEY_ALIAS_CROSS_ACCOUNT replaces the alias by the key ARN in the store', async () => {
     const d = await diagnose(await loadBundled('traps/key-alias-in-another-account'), { memo });
     expect(d.fixes[0]!.patch).toEqual([{ op: 'replace', path: '/pipeline/pipeline/artifactStore/encryptionKey/id', value: 'arn:aws:kms:us-east-1:111111111111:key/1f0c3a52-7d4b-4e8a-9c61-2b5d8e7f9a03' }]);
