@@ -52,6 +52,11 @@ export interface PolicyMutation {
   readonly effect: MutationEffect;
   /** JSON Pointer of the document or store it changes. */
   readonly target: string;
+  /**
+   * The statement it removes or changes, named as a trace's deciding statements name it
+   * (`DecidingStatement.policy` and `.index`); absent for added statements, grants and stores.
+   */
+  readonly statement?: { readonly policy: string; readonly index: number; readonly sid?: string };
 }
 
 /** Which mutations to consider. */
@@ -78,6 +83,9 @@ const effectOf = (statement: PolicyStatement, narrowsAllow: MutationEffect, narr
 function siteMutations(site: PolicySite, sink: (m: PolicyMutation) => void): void {
   const statements = statementsOf(site.document);
   statements.forEach((st, i) => {
+    // Every mutation made here changes statement i.
+    const statement = { policy: site.policyName, index: i, ...(st.Sid ? { sid: st.Sid } : {}) };
+    const change = (m: PolicyMutation) => sink({ ...m, statement });
     const sp = statementPointer(site, i);
     const name = statementName(st, i);
     const of = `statement ${name} of ${site.description}`;
@@ -86,7 +94,7 @@ function siteMutations(site: PolicySite, sink: (m: PolicyMutation) => void): voi
     // list that keeps FullAWSAccess (engine/org-policies.ts): removing an SCP's last Allow may
     // therefore allow more, not less.
     const lastScpAllow = site.kind === 'scp' && st.Effect === 'Allow' && statements.filter((s) => s.Effect === 'Allow').length === 1;
-    sink({
+    change({
       kind: 'remove-statement',
       label: `remove statement ${name} from ${site.description}`,
       patch: hasStatementList(site.document) ? [{ op: 'remove', path: sp }] : [{ op: 'replace', path: `${site.pointer}/Statement`, value: [] }],
@@ -99,7 +107,7 @@ function siteMutations(site: PolicySite, sink: (m: PolicyMutation) => void): voi
       const values = st[field];
       if (!Array.isArray(values) || values.length < 2) continue;
       values.forEach((v: string, j: number) =>
-        sink({ kind, label: `remove ${field === 'Action' ? 'action' : 'resource'} ${v} from ${of}`, patch: [{ op: 'remove', path: `${sp}/${field}/${j}` }], effect: effectOf(st, 'restricts', 'relaxes'), target: site.pointer }),
+        change({ kind, label: `remove ${field === 'Action' ? 'action' : 'resource'} ${v} from ${of}`, patch: [{ op: 'remove', path: `${sp}/${field}/${j}` }], effect: effectOf(st, 'restricts', 'relaxes'), target: site.pointer }),
       );
     }
 
@@ -114,14 +122,14 @@ function siteMutations(site: PolicySite, sink: (m: PolicyMutation) => void): voi
           const typePtr = `${sp}/Principal/${escapePointerToken(type)}`;
           list.forEach((p, j) => {
             const patch: Operation[] = Array.isArray(v) && list.length > 1 ? [{ op: 'remove', path: `${typePtr}/${j}` }] : [{ op: 'remove', path: typePtr }];
-            sink({ kind: 'remove-principal', label: `remove principal ${p} from ${of}`, patch, effect: effectOf(st, 'restricts', 'relaxes'), target: site.pointer });
+            change({ kind: 'remove-principal', label: `remove principal ${p} from ${of}`, patch, effect: effectOf(st, 'restricts', 'relaxes'), target: site.pointer });
           });
         }
       }
     }
 
     // Narrow a condition.
-    narrowings(site, st, sp, of, sink);
+    narrowings(site, st, sp, of, change);
   });
 
   // Add a Deny for an action and resource an Allow of this document mentions.

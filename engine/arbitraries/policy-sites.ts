@@ -18,6 +18,12 @@ export interface PolicySite {
   readonly description: string;
   /** The role, key, bucket, topic, function or organization policy the document belongs to. */
   readonly owner: string;
+  /**
+   * The policy's name as a trace's deciding statements give it (`DecidingStatement.policy`): the
+   * inline policy name, the managed policy, key or topic ARN, the bucket name, the role ARN for a
+   * trust policy, the SCP or RCP name.
+   */
+  readonly policyName: string;
   readonly document: PolicyDocument;
 }
 
@@ -27,8 +33,8 @@ export const RESOURCE_SITE_KINDS: ReadonlySet<SiteKind> = new Set(['trust', 'key
 /** Every policy document of a scenario, in document order. Pure. */
 export function policySites(scenario: Scenario): PolicySite[] {
   const sites: PolicySite[] = [];
-  const add = (kind: SiteKind, path: readonly (string | number)[], description: string, owner: string, document: PolicyDocument | undefined) => {
-    if (document) sites.push({ kind, pointer: pointer(...path), description, owner, document });
+  const add = (kind: SiteKind, path: readonly (string | number)[], description: string, owner: string, document: PolicyDocument | undefined, policyName = owner) => {
+    if (document) sites.push({ kind, pointer: pointer(...path), description, owner, policyName, document });
   };
   for (const [i, org] of (scenario.organization?.policies ?? []).entries()) {
     const kind = org.type === 'SERVICE_CONTROL_POLICY' ? 'scp' : 'rcp';
@@ -37,8 +43,8 @@ export function policySites(scenario: Scenario): PolicySite[] {
   for (const [i, p] of scenario.managedPolicies.entries()) add('managed', ['managedPolicies', i, 'document'], `managed policy ${p.arn}`, p.arn, p.document);
   for (const [i, role] of scenario.roles.entries()) {
     add('trust', ['roles', i, 'trustPolicy'], `the trust policy of ${role.arn}`, role.arn, role.trustPolicy);
-    for (const [name, doc] of Object.entries(role.inlinePolicies)) add('identity', ['roles', i, 'inlinePolicies', name], `inline policy ${name} of ${role.arn}`, role.arn, doc);
-    add('session', ['roles', i, 'sessionPolicy'], `the session policy of ${role.arn}`, role.arn, role.sessionPolicy);
+    for (const [name, doc] of Object.entries(role.inlinePolicies)) add('identity', ['roles', i, 'inlinePolicies', name], `inline policy ${name} of ${role.arn}`, role.arn, doc, name);
+    add('session', ['roles', i, 'sessionPolicy'], `the session policy of ${role.arn}`, role.arn, role.sessionPolicy, 'session policy');
   }
   for (const [i, key] of scenario.keys.entries()) add('key', ['keys', i, 'policy'], `the key policy of ${key.arn}`, key.arn, key.policy);
   for (const [i, bucket] of scenario.buckets.entries()) add('bucket', ['buckets', i, 'policy'], `the bucket policy of ${bucket.name}`, bucket.name, bucket.policy);
