@@ -50,7 +50,7 @@ export function formatDiagnosis(d: Diagnosis): string {
   if (d.denial) {
     const x = d.denial;
     lines.push(`${d.scenario}: ${d.status} — first denial #${x.seq} in ${x.stage ?? '-'}/${x.action ?? '-'}`, '');
-    lines.push(...row('who', `${x.principal} (account ${x.callerAccount})${x.sessionArn ? `\nsession ${x.sessionArn}` : ''}`, '  '));
+    lines.push(...row('who', `${x.principal} (${x.sessionArn ? 'account' : 'on behalf of account'} ${x.callerAccount})${x.sessionArn ? `\nsession ${x.sessionArn}` : ''}`, '  '));
     lines.push(...row('what', `${x.operation} — ${x.purpose}`, '  '));
     lines.push(...row('resource', `${x.resource}${x.resourceAccount ? ` (account ${x.resourceAccount})` : ''}`, '  '));
     lines.push(...row('decision', `${x.decision}${x.missingAllow.length ? ` (no allow in: ${x.missingAllow.join(', ')})` : ''}`, '  '));

@@ -217,7 +217,7 @@ export function explainFailure(result: SimulationResult, ev: CallEvaluatedEvent 
   }
   const caller = ev.sessionArn ? `\`${ev.principal}\` (account ${ev.callerAccount})` : `the service \`${ev.principal}\``;
   const cross = ev.callerAccount !== '' && ev.resourceAccount !== '' && ev.callerAccount !== ev.resourceAccount;
-  const head = `${caller} called \`${ev.operation}\` on \`${ev.resource}\`${ev.resourceAccount ? ` (account ${ev.resourceAccount})` : ''} to ${ev.purpose}`;
+  const head = `${caller} called \`${ev.operation}\` on \`${ev.resource}\`${ev.resourceAccount ? ` (account ${ev.resourceAccount})` : ''} (step: ${ev.purpose})`;
   if (ev.decision === 'ExplicitlyDenied') {
     const first = ev.statements.find((s) => s.effect === 'Deny');
     const which = first ? `statement ${first.sid ? `\`${first.sid}\`` : `#${first.index}`} of ${DENY_WORDS[first.policyKind]} \`${first.policy}\`` : 'a Deny statement';
