@@ -17,6 +17,7 @@ const COMMANDS: readonly CommandModule[] = [
   await import('./commands/fix.js'),
   await import('./commands/whatif.js'),
   await import('./commands/import.js'),
+  await import('./commands/drill.js'),
 ];
 
 const version = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { readonly version: string }).version;

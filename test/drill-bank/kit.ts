@@ -294,7 +294,9 @@ export function skinTable(skin: Skin): ReadonlyMap<string, string> {
 /** Re-skins a document: every string through the skin's table, and the accounts' names. */
 export function applySkin(doc: Doc, skin: Skin): Doc {
   const table = skinTable(skin);
-  const tokens = [...table.keys()].sort((a, b) => b.length - a.length).map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const roles = new Set<string>(BASE_ROLES);
+  // A role name is a token only where no lowercase letter follows (`Developer` in `DeveloperAccess`, not in `Developers`).
+  const tokens = [...table.keys()].sort((a, b) => b.length - a.length).map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + (roles.has(t) ? '(?![a-z])' : ''));
   const pattern = new RegExp(tokens.join('|'), 'g');
   const out = mapStrings(doc, (s) => s.replace(pattern, (m) => table.get(m) ?? m));
   for (const account of out.accounts ?? []) {
