@@ -123,6 +123,8 @@ function applyOne(doc: Json, op: Operation): Json {
     case 'move': {
       const from = parsePointer(op.from);
       if (!from) throw new PatchFailure(`\`${op.from}\` is not a JSON Pointer`);
+      // RFC 6902 §4.4: a location cannot be moved into one of its children.
+      if (op.op === 'move' && op.path.startsWith(`${op.from}/`)) throw new PatchFailure(`\`${op.from}\` cannot be moved into one of its children`);
       const value = get(doc, from);
       const without = op.op === 'move' ? applyOne(doc, { op: 'remove', path: op.from }) : doc;
       return applyOne(without, { op: 'add', path: op.path, value: op.op === 'copy' ? structuredClone(value) : value });
