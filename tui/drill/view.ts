@@ -72,7 +72,7 @@ export function questionBody(v: DrillVerdicts, state: DrillState, columns: numbe
   return out;
 }
 
-function verdictOf(c: ChoiceVerdict, answer: string | null, columns: number, goal: DrillVerdicts['goal']): Line[] {
+function verdictOf(c: ChoiceVerdict, answer: string | null, columns: number, goal: DrillVerdicts['goal'], symptomMessage: string): Line[] {
   const chosen = answer !== null && c.id.toLowerCase() === answer.toLowerCase();
   const mark = c.meetsGoal ? '✔' : '✖';
   const tags = [c.isAnswer ? 'the answer' : '', chosen ? 'your choice' : ''].filter(Boolean).join(', ');
@@ -80,7 +80,9 @@ function verdictOf(c: ChoiceVerdict, answer: string | null, columns: number, goa
   const run = goal.kind === 'denied' && c.status !== 'Unapplied' ? ` (run ${c.status})` : '';
   out.push(...wrap([[span('     '), span(c.reason, c.meetsGoal ? 'allow' : undefined), span(run, 'muted')]], columns, 7));
   const call = c.failingCall;
-  if (call && !c.meetsGoal && call.decision !== 'Allowed' && call.message && !c.reason.includes(call.message)) out.push(...wrap([[span(`       ${call.message}`, 'muted')]], columns, 7));
+  if (call && !c.meetsGoal && call.decision !== 'Allowed' && call.message && !c.reason.includes(call.message)) {
+    out.push(...wrap([[span(call.message === symptomMessage ? '       (the same denial as the unpatched run)' : `       ${call.message}`, 'muted')]], columns, 7));
+  }
   return out;
 }
 
@@ -95,7 +97,7 @@ export function verdictBody(v: DrillVerdicts, state: DrillState, columns: number
   out.push([span('Every choice, simulated', 'label', { bold: true })]);
   const ordered = [...v.choices].sort((a, b) => Number(b.isAnswer) - Number(a.isAnswer));
   for (const c of ordered) {
-    out.push(...verdictOf(c, state.answer, columns, v.goal));
+    out.push(...verdictOf(c, state.answer, columns, v.goal, v.symptom.message));
   }
   out.push([]);
   out.push([span('Why', 'label', { bold: true }), span(v.guideItem ? `  (${v.guideItem})` : '', 'muted')]);
