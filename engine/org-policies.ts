@@ -7,7 +7,7 @@
  * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_evaluation.html).
  */
 import type { PolicyDocument } from '../model/schema.js';
-import type { World } from '../model/world.js';
+import { isFullAwsAccess, type World } from '../model/world.js';
 
 /** One level of the hierarchy (root, an OU, the account) and the policies attached to it. */
 export interface OrgLevel {
@@ -74,27 +74,30 @@ export function isManagementAccount(world: World, accountId: string): boolean {
 
 /**
  * The SCP or RCP chain of an account: root first, then each OU, then the account. Empty when the
- * account is outside the organization or no policy of that type exists.
+ * account is outside the organization, or when nothing restricts it (no policy of that type and,
+ * for SCPs, `FullAWSAccess` attached everywhere).
  *
- * A scenario lists only the organization policies it adds. For SCPs, AWS keeps `FullAWSAccess`
- * attached unless an administrator detaches it: a level whose listed SCPs hold no `Allow`
- * statement is read as a deny list that keeps `FullAWSAccess`; a level with an `Allow` is an
- * allow list and stands as written. RCPs need no such rule: the engine adds `RCPFullAWSAccess`
- * to every level itself, and AWS does not let it be detached.
+ * AWS Organizations attaches the AWS managed SCP `FullAWSAccess` to every root, OU and account,
+ * and it stays attached until an administrator detaches it ("Strategies for using SCPs",
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_strategies.html).
+ * So every level holds it except those listed in `organization.fullAwsAccessDetachedFrom` — a
+ * deny list keeps it, an allow list detaches it — whatever the other SCPs there say. A level
+ * where the scenario lists `FullAWSAccess` itself in `policies` takes that entry, as written,
+ * instead of a second copy. A level left with no Allow denies everything ("SCP evaluation").
+ * RCPs need no such rule: the engine adds `RCPFullAWSAccess` to every level itself, and AWS
+ * does not let it be detached.
  */
 export function policyChain(world: World, accountId: string, type: 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY'): readonly OrgLevel[] {
   const org = world.organization;
   const ous = ouPath(world, accountId);
   if (!org || !ous) return [];
   const policies = org.policies.filter((p) => p.type === type);
-  if (policies.length === 0) return [];
+  const detached = type === 'SERVICE_CONTROL_POLICY' ? org.fullAwsAccessDetachedFrom : [];
+  if (policies.length === 0 && detached.length === 0) return [];
   return [org.rootId, ...ous, accountId].map((target) => {
-    const attached = policies.filter((p) => p.targets.includes(target)).map((p) => ({ name: p.name, document: p.document }));
-    if (type === 'SERVICE_CONTROL_POLICY' && !attached.some((p) => hasAllow(p.document))) return { target, policies: [FULL_AWS_ACCESS, ...attached] };
-    return { target, policies: attached };
+    const here = policies.filter((p) => p.targets.includes(target));
+    const attached = here.map((p) => ({ name: p.name, document: p.document }));
+    const implicit = type === 'SERVICE_CONTROL_POLICY' && !detached.includes(target) && !here.some(isFullAwsAccess);
+    return { target, policies: implicit ? [FULL_AWS_ACCESS, ...attached] : attached };
   });
-}
-
-function hasAllow(document: PolicyDocument): boolean {
-  return [document.Statement].flat().some((s) => s.Effect === 'Allow');
 }

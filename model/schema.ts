@@ -111,6 +111,8 @@ export const Organization = z.strictObject({
   managementAccount: AccountId.optional(),
   ous: z.array(OrganizationalUnit).default([]),
   policies: z.array(OrganizationPolicy).default([]),
+  /** Root, OU or account ids the AWS managed SCP `FullAWSAccess` was detached from (an SCP allow list there); it stays attached everywhere else. */
+  fullAwsAccessDetachedFrom: z.array(z.string()).default([]),
   /** Services with trusted access enabled (e.g. `member.org.stacksets.cloudformation.amazonaws.com`). */
   trustedAccess: z.array(z.string()).default([]),
 });

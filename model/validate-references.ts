@@ -8,6 +8,7 @@ import type { PathSegment } from './path.js';
 import type { Scenario } from './schema.js';
 import type { RawIssue } from './schema-issues.js';
 import { didYouMean } from './suggest.js';
+import { isFullAwsAccess } from './world.js';
 
 /** Collects issues with a short call. */
 function collector() {
@@ -120,6 +121,14 @@ export function validateReferences(scenario: Scenario): RawIssue[] {
       }
     }),
   );
+  // FullAWSAccess is attached everywhere but where it was detached; a scenario that lists it in
+  // `policies` cannot also detach it from the same target.
+  const fullAwsAccessAt = new Set(org?.policies.filter(isFullAwsAccess).flatMap((p) => p.targets));
+  org?.fullAwsAccessDetachedFrom.forEach((target, j) => {
+    const at = ['organization', 'fullAwsAccessDetachedFrom', j] as const;
+    if (!ouOrRoot(target) && !accounts.has(target)) push('unknown_ou', at, `\`${target}\` is neither the root \`${org.rootId}\`, a declared OU nor a declared account${didYouMean(target, [org.rootId, ...ous, ...accounts])}`);
+    else if (fullAwsAccessAt.has(target)) push('full_aws_access_conflict', at, `\`FullAWSAccess\` is detached from \`${target}\` but listed in \`organization.policies\` as attached to it`);
+  });
 
   // --- roles --------------------------------------------------------------
   const roleArns = new Set(scenario.roles.map((r) => r.arn.toLowerCase()));

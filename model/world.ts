@@ -53,6 +53,13 @@ export function buildWorld(scenario: Scenario): World {
   };
 }
 
+const FULL_AWS_ACCESS_NAMES: ReadonlySet<string> = new Set(['FullAWSAccess', 'p-FullAWSAccess', 'arn:aws:organizations::aws:policy/service_control_policy/p-FullAWSAccess']);
+
+/** Whether an organization policy entry is the AWS managed SCP `FullAWSAccess` (named by name, id or ARN). Pure. */
+export function isFullAwsAccess(policy: { readonly name: string; readonly type: string }): boolean {
+  return policy.type === 'SERVICE_CONTROL_POLICY' && FULL_AWS_ACCESS_NAMES.has(policy.name);
+}
+
 /** Role ARNs compare case-insensitively on the name (IAM names are case-insensitive). */
 export function normaliseRoleArn(arn: string): string {
   return arn.toLowerCase();

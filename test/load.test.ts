@@ -161,6 +161,17 @@ describe('refusals not covered by the fixture table', () => {
     ]);
   });
 
+  it('where FullAWSAccess was detached is checked: a known target, not one it is listed as attached to', () => {
+    const text = minimalWith('buckets:\n', 'buckets:\n').replace(
+      'buckets:\n',
+      "organization:\n  id: o-a1b2c3d4e5\n  rootId: r-ab12\n  policies:\n    - name: FullAWSAccess\n      type: SERVICE_CONTROL_POLICY\n      targets: [r-ab12]\n      document: { Version: '2012-10-17', Statement: { Effect: Allow, Action: '*', Resource: '*' } }\n  fullAwsAccessDetachedFrom: ['111111111111', r-ab13, r-ab12]\nbuckets:\n",
+    );
+    expect(issuesOf(text).map((i) => [i.code, i.path, i.message])).toEqual([
+      ['unknown_ou', 'organization.fullAwsAccessDetachedFrom[1]', '`r-ab13` is neither the root `r-ab12`, a declared OU nor a declared account: did you mean `r-ab12`?'],
+      ['full_aws_access_conflict', 'organization.fullAwsAccessDetachedFrom[2]', '`FullAWSAccess` is detached from `r-ab12` but listed in `organization.policies` as attached to it'],
+    ]);
+  });
+
   it('a number where text is expected is quoted back as written', () => {
     const issues = issuesOf(minimalWith("  - id: '111111111111'", '  - id: 011111111111'));
     expect(issues[0]?.message).toBe("expected text, got the number `011111111111`: put it in quotes (`'011111111111'`)");

@@ -90,15 +90,12 @@ function siteMutations(site: PolicySite, sink: (m: PolicyMutation) => void): voi
     const name = statementName(st, i);
     const of = `statement ${name} of ${site.description}`;
 
-    // Remove the statement. pipesim reads an SCP level whose policies hold no Allow as a deny
-    // list that keeps FullAWSAccess (engine/org-policies.ts): removing an SCP's last Allow may
-    // therefore allow more, not less.
-    const lastScpAllow = site.kind === 'scp' && st.Effect === 'Allow' && statements.filter((s) => s.Effect === 'Allow').length === 1;
+    // Remove the statement.
     change({
       kind: 'remove-statement',
       label: `remove statement ${name} from ${site.description}`,
       patch: hasStatementList(site.document) ? [{ op: 'remove', path: sp }] : [{ op: 'replace', path: `${site.pointer}/Statement`, value: [] }],
-      effect: lastScpAllow ? 'changes' : effectOf(st, 'restricts', 'relaxes'),
+      effect: effectOf(st, 'restricts', 'relaxes'),
       target: site.pointer,
     });
 

@@ -27,10 +27,6 @@ export function ghostAccount(scenario: Scenario): string {
  * An arbitrary of statements naming only things the scenario lacks, each added to one of its
  * policy documents (an Allow or a Deny, for an action the document already mentions). Throws
  * when the scenario has no policy document.
- *
- * An SCP without any Allow gets only Deny statements: pipesim reads an SCP level whose policies
- * hold no Allow as a deny list that keeps `FullAWSAccess` (engine/org-policies.ts), so an Allow
- * there — whatever it names — turns the level into an allow list.
  */
 export function unrelatedStatement(scenario: Scenario): fc.Arbitrary<UnrelatedStatement> {
   const sites = policySites(scenario);
@@ -47,9 +43,7 @@ export function unrelatedStatement(scenario: Scenario): fc.Arbitrary<UnrelatedSt
       resource: fc.constantFrom(...ghostResources),
       actionPick: fc.nat(),
     })
-    .map(({ site, effect: drawn, principal, resource, actionPick }): UnrelatedStatement => {
-      const denyList = site.kind === 'scp' && !statementsOf(site.document).some((s) => s.Effect === 'Allow');
-      const effect = denyList ? 'Deny' : drawn;
+    .map(({ site, effect, principal, resource, actionPick }): UnrelatedStatement => {
       const actions = [...new Set(statementsOf(site.document).flatMap((s) => listOf(s.Action)))];
       const action = actions.length ? actions[actionPick % actions.length]! : '*';
       const resourceKind = RESOURCE_SITE_KINDS.has(site.kind);
