@@ -400,7 +400,9 @@ function planRequest(world: World, call: Call): Plan {
   }
 
   const context = requestContext({ world, call, callerRole, callerAccount, resourceAccount: owner || undefined, resourceTags });
-  const grants = key ? matchGrants(key, call.caller, call.operation, call.facts?.encryptionContext) : [];
+  // Grants on an AWS managed key are made by the AWS service that owns it, never to another
+  // account's principal; pipesim honours none there (https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key).
+  const grants = key && key.keyManager !== 'AWS' ? matchGrants(key, call.caller, call.operation, call.facts?.encryptionContext) : [];
 
   return {
     call,

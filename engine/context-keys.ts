@@ -115,8 +115,10 @@ export function requestContext(input: ContextInput): RequestContext {
   // Where from and how.
   ctx['aws:RequestedRegion'] = call.region;
   ctx['aws:SecureTransport'] = String(facts.secureTransport ?? true);
+  // Through a VPC endpoint, aws:SourceIp is not present; the private address is aws:VpcSourceIp
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceip).
   if (facts.sourceVpce) ctx['aws:SourceVpce'] = facts.sourceVpce;
-  if (facts.sourceIp) ctx['aws:SourceIp'] = facts.sourceIp;
+  if (facts.sourceIp) ctx[facts.sourceVpce ? 'aws:VpcSourceIp' : 'aws:SourceIp'] = facts.sourceIp;
 
   // On what: the owner account and its organization, and the resource's tags.
   if (resourceAccount) {
