@@ -127,7 +127,13 @@ describe('replay reducer against a model', () => {
     fc.assert(
       fc.property(traceArb, fc.array(actionArb, { maxLength: 40 }), (events, actions) => {
         const denial = events.find((e) => e.type === 'call.evaluated' && e.decision !== 'Allowed')?.seq ?? null;
-        const result: Pick<SimulationResult, 'events' | 'firstDenial'> = {
+        const result: SimulationResult = {
+          formatVersion: 1,
+          scenario: 'model',
+          status: denial === null ? 'Succeeded' : 'Failed',
+          issues: [],
+          cloudTrail: [],
+          eventBridge: [],
           events,
           firstDenial: denial === null ? null : { seq: denial, stage: null, action: null, operation: 's3:GetObject', principal: '', sessionArn: null, resource: '', decision: 'ImplicitlyDenied', category: 'BUCKET_POLICY', message: '' },
         };

@@ -215,7 +215,7 @@ describe('keys', () => {
     expect(keyToCommand('?', {}, trace, ctx)).toEqual({ type: 'toggle-help' });
     expect(keyToCommand('q', {}, trace, ctx)).toEqual({ type: 'quit' });
     expect(keyToCommand('c', { ctrl: true }, trace, ctx)).toEqual({ type: 'quit', interrupt: true });
-    expect(keyToCommand('x', {}, trace, ctx)).toBeNull();
+    expect(keyToCommand('z', {}, trace, ctx)).toBeNull();
   });
 
   it('scrolls the detail pane with j/k when it has the focus; ←/→ still step', () => {

@@ -4,10 +4,12 @@
  * audit records of the call. Reads the result and the scenario only. Pure.
  */
 import { CATEGORIES, type CallEvaluatedEvent, type DecidingStatement, type SimulationResult, type TraceEvent } from '../../engine/types.js';
-import type { Scenario } from '../../model/schema.js';
+import type { CallChange } from '../../engine/whatif.js';
+import type { PolicyDocument, Scenario } from '../../model/schema.js';
 import { lineText, span, wrapLine, type Line } from './lines.js';
-import { findDecidingPolicy, findMissingPolicies, POLICY_KIND_NAMES, renderDocument, renderGrant, type FoundPolicy } from './policy-docs.js';
+import { documentView, findDecidingPolicy, findMissingPolicies, POLICY_KIND_NAMES, renderGrant, withCursor, type FoundPolicy } from './policy-docs.js';
 import { DECISION_LOOK, type Tone } from './theme.js';
+import { callIdentity, cursorTarget, documentPointer, valueAt, type RemovedStatement, type StatementKey, type StatementTarget } from './what-if.js';
 
 /** What the detail pane needs. */
 export interface DetailInput {
@@ -15,6 +17,19 @@ export interface DetailInput {
   readonly scenario: Scenario;
   readonly event: TraceEvent | undefined;
   readonly width: number;
+  /** Statements toggled off in this run (drawn struck where they stood). */
+  readonly removed?: readonly RemovedStatement[];
+  /** Where the statement cursor is; drawn only when `showCursor`. */
+  readonly cursor?: StatementKey | null;
+  readonly showCursor?: boolean;
+  /** How the last change changed this call, and what that change was. */
+  readonly change?: { readonly call: CallChange; readonly by: string };
+}
+
+/** The detail pane: its lines and the statements space can toggle there. */
+export interface DetailView {
+  readonly lines: readonly Line[];
+  readonly targets: readonly StatementTarget[];
 }
 
 const LABEL = 10;
@@ -40,15 +55,33 @@ function heading(text: string, width: number, tone: Tone = 'accent'): readonly L
 
 /** The lines of the detail pane for an event. Pure. */
 export function detailLines(input: DetailInput): readonly Line[] {
-  const { event, width } = input;
-  if (!event) return [[span('no event selected', 'muted')]];
-  return event.type === 'call.evaluated' ? callLines(input, event) : otherLines(input, event);
+  return detailView(input).lines;
 }
 
-function callLines(input: DetailInput, e: CallEvaluatedEvent): readonly Line[] {
+/** The detail pane for an event: its lines, and the statements of the documents it shows. Pure. */
+export function detailView(input: DetailInput): DetailView {
+  const { event } = input;
+  if (!event) return { lines: [[span('no event selected', 'muted')]], targets: [] };
+  if (event.type !== 'call.evaluated') return { lines: otherLines(input, event), targets: [] };
+  const targets: StatementTarget[] = [];
+  const lines = [...callLines(input, event, targets)];
+  const at = input.showCursor ? cursorTarget(targets, input.cursor ?? null) : undefined;
+  if (at) for (let i = at.start; i < at.end; i++) lines[i] = withCursor(lines[i] as Line);
+  return { lines, targets };
+}
+
+/** Where the documents of a call's detail go: the lines so far, and the statements found. */
+interface DocSink {
+  readonly out: Line[];
+  readonly targets: StatementTarget[];
+  readonly shown: Set<string>;
+}
+
+function callLines(input: DetailInput, e: CallEvaluatedEvent, targets: StatementTarget[]): readonly Line[] {
   const { scenario, result, width } = input;
   const look = DECISION_LOOK[e.decision];
   const out: Line[] = [];
+  const sink: DocSink = { out, targets, shown: new Set() };
   const first = result.firstDenial?.seq === e.seq;
   out.push(
     ...wrapLine(
@@ -62,6 +95,7 @@ function callLines(input: DetailInput, e: CallEvaluatedEvent): readonly Line[] {
       LABEL,
     ),
   );
+  if (input.change) out.push(...changeLines(input.change.call, input.change.by, width));
   out.push(...field('operation', `${e.operation} — ${e.purpose}`, width));
   out.push(...field('caller', `${e.principal} (${accountName(scenario, e.callerAccount)})`, width));
   if (e.sessionArn) {
@@ -77,14 +111,24 @@ function callLines(input: DetailInput, e: CallEvaluatedEvent): readonly Line[] {
     const found = findDecidingPolicy(scenario, e, group[0] as DecidingStatement);
     const marks = new Map<number, Tone>(group.map((st) => [st.index, st.effect === 'Deny' ? 'deny' : 'allow'] as const));
     const which = group.map((st) => `statement ${st.index}${st.sid ? ` ${st.sid}` : ''}`).join(', ');
-    out.push(...policyLines(found, marks, verb, look.tone, which, width));
+    policyLines(input, sink, found, marks, verb, look.tone, which);
   }
   if (e.decision === 'ImplicitlyDenied' && e.missingAllow.length) {
     out.push(...heading(`no allow in: ${e.missingAllow.map((k) => POLICY_KIND_NAMES[k]).join(', ')}`, width, 'deny'));
     for (const kind of e.missingAllow) {
       const found = findMissingPolicies(scenario, e, kind);
       if (!found.length) out.push(...wrapLine([span(`  ${POLICY_KIND_NAMES[kind]}: no statement allows ${e.operation}`, 'muted')], width, 4));
-      for (const f of found) out.push(...policyLines(f, new Map(), 'missing from', 'deny', `no statement allows ${e.operation}`, width));
+      for (const f of found) policyLines(input, sink, f, new Map(), 'missing from', 'deny', `no statement allows ${e.operation}`);
+    }
+  }
+  // Statements toggled off on this call, in documents the call no longer names: still shown, to be put back.
+  const here = callIdentity(e);
+  const elsewhere = [...new Set((input.removed ?? []).filter((r) => r.call === here && !sink.shown.has(r.document)).map((r) => r.document))];
+  for (const ptr of elsewhere) {
+    const document = valueAt(scenario, ptr);
+    const title = (input.removed ?? []).find((r) => r.document === ptr)?.title ?? ptr;
+    if (document && typeof document === 'object' && 'Statement' in document) {
+      policyLines(input, sink, { kind: 'identity', title, document: document as PolicyDocument }, new Map(), 'toggled off in', 'warn', 'space puts a statement back');
     }
   }
   out.push(...field('why', e.explanation, width));
@@ -110,15 +154,37 @@ function groupStatements(statements: readonly DecidingStatement[]): readonly (re
   return [...groups.values()];
 }
 
-function policyLines(found: FoundPolicy, marks: ReadonlyMap<number, Tone>, verb: string, tone: Tone, what: string, width: number): readonly Line[] {
+function changeLines(c: CallChange, by: string, width: number): readonly Line[] {
+  const was = c.before === 'NotReached' ? 'not reached' : `${DECISION_LOOK[c.before].symbol} ${c.before}${c.categoryBefore ? ` [${c.categoryBefore}]` : ''}`;
+  const mark = c.kind === 'decision' ? '△ changed by' : '+ reached since';
+  return wrapLine([span('before'.padEnd(LABEL), 'label'), span(was, c.before === 'NotReached' ? 'muted' : DECISION_LOOK[c.before].tone), span(`  ${mark} `, 'changed'), span(by, 'muted')], width, LABEL);
+}
+
+/** Draws a document with its title into the sink; its statements become toggle targets when it is the scenario's own. */
+function policyLines(input: DetailInput, sink: DocSink, found: FoundPolicy, marks: ReadonlyMap<number, Tone>, verb: string, tone: Tone, what: string): void {
+  const { width, scenario } = input;
   const title: Line = [span(`${verb} `, tone, { bold: true }), span(found.title, 'label', { bold: true })];
   // The statement numbers go on the title row only where they fit; the marks show them anyway.
   const withWhat: Line = [...title, span(` · ${what}`, 'muted')];
-  const out: Line[] = [...wrapLine(lineText(withWhat).length <= width ? withWhat : title, width, 2)];
-  if (found.document) out.push(...renderDocument(found.document, marks, width));
-  else if (found.grant) out.push(...renderGrant(found.grant, marks.size ? [...marks.values()][0] : undefined, width));
+  const out = sink.out;
+  out.push(...wrapLine(lineText(withWhat).length <= width ? withWhat : title, width, 2));
+  if (found.document) {
+    const ptr = documentPointer(scenario, found.document);
+    const off = ptr ? (input.removed ?? []).filter((r) => r.document === ptr) : [];
+    const view = documentView(found.document, marks, width, off);
+    const base = out.length;
+    out.push(...view.lines);
+    // A document shown twice (deciding and missing) takes the cursor once.
+    if (ptr && !sink.shown.has(ptr)) {
+      sink.shown.add(ptr);
+      const single = !Array.isArray(found.document.Statement);
+      for (const d of view.statements) {
+        const sid = typeof d.statement['Sid'] === 'string' ? d.statement['Sid'] : undefined;
+        sink.targets.push({ document: ptr, title: found.title, at: d.at, ...(sid ? { sid } : {}), statement: d.statement, off: d.off, single, start: base + d.start, end: base + d.end });
+      }
+    }
+  } else if (found.grant) out.push(...renderGrant(found.grant, marks.size ? [...marks.values()][0] : undefined, width));
   else out.push(...wrapLine([span(`  (${found.note ?? 'not in the scenario'})`, 'muted')], width, 4));
-  return out;
 }
 
 function auditLines(input: DetailInput, seq: number): readonly Line[] {

@@ -10,13 +10,15 @@ export interface Span {
   readonly tone?: Tone;
   readonly bold?: boolean;
   readonly inverse?: boolean;
+  /** Struck through (a statement toggled off). */
+  readonly strike?: boolean;
 }
 
 /** One screen line. */
 export type Line = readonly Span[];
 
 /** A span. */
-export function span(text: string, tone?: Tone, extra: { readonly bold?: boolean; readonly inverse?: boolean } = {}): Span {
+export function span(text: string, tone?: Tone, extra: { readonly bold?: boolean; readonly inverse?: boolean; readonly strike?: boolean } = {}): Span {
   return { text, ...(tone ? { tone } : {}), ...extra };
 }
 
@@ -118,5 +120,5 @@ export function truncateLine(line: Line, width: number): Line {
 }
 
 function sameStyle(a: Omit<Span, 'text'>, b: Omit<Span, 'text'>): boolean {
-  return a.tone === b.tone && a.bold === b.bold && a.inverse === b.inverse;
+  return a.tone === b.tone && a.bold === b.bold && a.inverse === b.inverse && a.strike === b.strike;
 }

@@ -2,14 +2,17 @@
  * The lines of each pane of the replay (header, map, trace, footer, help, invalid run), built
  * from the state, the result and the scenario before anything is drawn. Pure.
  */
+import type { VerifiedFix } from '../../engine/diagnose.js';
 import { describeEvent } from '../../engine/trace.js';
 import type { SimulationResult, TraceEvent } from '../../engine/types.js';
-import { fit, span, truncate, truncateLine, wrapLine, wrapLines, type Line, type Span } from './lines.js';
+import type { CallChange } from '../../engine/whatif.js';
+import { fit, span, textWidth, truncate, truncateLine, wrapLine, wrapLines, type Line, type Span } from './lines.js';
 import type { MapAction, MapStage, MapStatus } from './pipeline-map.js';
-import type { ReplayState } from './reducer.js';
+import { currentRun, type ReplayState } from './reducer.js';
 import { DECISION_LOOK, type Theme, type Tone } from './theme.js';
 import { KEY_HELP } from './use-replay-input.js';
 import { windowStart } from './layout.js';
+import { changeCounts, fixOutcomeText, outcomeChange, type WhatIfRun } from './what-if.js';
 
 const STATUS_LOOK: Readonly<Record<MapStatus, { readonly glyph: keyof Theme['glyph']; readonly tone: Tone }>> = {
   succeeded: { glyph: 'succeeded', tone: 'allow' },
@@ -49,19 +52,91 @@ export function headerLine(result: SimulationResult, state: ReplayState, width: 
   return padLine(parts, width);
 }
 
-/** The bottom row: the search prompt, a message, or the main keys. */
-export function footerLine(state: ReplayState, width: number): Line {
+/** What the key bar can offer: the keys, and the order they are dropped in when the row is short (higher first). */
+type KeyItem = readonly [text: string, drop: number];
+
+/** The keys of the key bar for a state: the ones that do something now. Pure. */
+export function keyBarItems(state: ReplayState, statements: number): readonly KeyItem[] {
+  const run = currentRun(state);
+  const failed = run.result.status !== 'Succeeded';
+  const undo: KeyItem[] = state.runs.length > 1 ? [['u undo', 0]] : [];
+  const fixes: KeyItem[] = failed ? [['x fixes', 0]] : [];
+  if (state.fixes) return [['↑↓ choose', 0], ['Enter apply and re-run', 0], ['Esc close', 0], ['? help', 1], ['q quit', 0]];
+  if (state.focus === 'detail' && statements > 0) {
+    return [['↑↓ jk statement', 0], ['space toggle it off/on', 0], ['PgUp PgDn scroll', 2], ...fixes, ...undo, ['tab trace', 1], ['? help', 1], ['q quit', 0]];
+  }
+  return [
+    ['←→ jk step', 0],
+    ['space play', 2],
+    ['d denial', 1],
+    ...fixes,
+    ...undo,
+    ['f filter', 3],
+    ['/ search', 3],
+    [statements > 0 ? 'tab detail: space toggles a statement' : 'tab', statements > 0 ? 2 : 1],
+    ['? help', 0],
+    ['q quit', 0],
+  ];
+}
+
+/** Joins the key items that fit in `width`, dropping the most droppable first. Pure. */
+export function keyBar(items: readonly KeyItem[], width: number): string {
+  let kept = [...items];
+  const text = () => kept.map(([t]) => t).join(' · ');
+  while (textWidth(text()) > width && kept.some(([, d]) => d > 0)) {
+    const worst = Math.max(...kept.map(([, d]) => d));
+    const i = kept.map(([, d]) => d).lastIndexOf(worst);
+    kept = kept.filter((_, j) => j !== i);
+  }
+  return text();
+}
+
+/** The bottom row: the search prompt, a message, the work under way, or the keys. */
+export function footerLine(state: ReplayState, width: number, statements = 0): Line {
   if (state.prompt !== null) return padLine([span('/', 'accent', { bold: true }), span(state.prompt), span('█', 'accent'), span('   Enter: next match  Esc: cancel', 'muted')], width);
+  if (state.pending) {
+    const what = state.pending.kind === 'fixes' ? 'finding fixes… (each candidate is applied and simulated)' : `re-running… ${state.pending.change.description}`;
+    return padLine([span(what, 'accent', { bold: true })], width);
+  }
   if (state.message) return padLine([span(state.message, 'warn')], width);
-  return padLine([span('←→ jk step · space play · d denial · f filter · / search · tab · ? help · q quit', 'muted')], width);
+  return padLine([span(keyBar(keyBarItems(state, statements), width), 'muted')], width);
+}
+
+/** The line under the header after a what-if: what was applied and what it changed; null for the opening run. Pure. */
+export function whatIfLine(run: WhatIfRun, depth: number, width: number): Line | null {
+  if (!run.change || !run.diff) return null;
+  const counts = changeCounts(run.diff);
+  const after = outcomeChange(run.diff);
+  const good = run.diff.status.after === 'Succeeded';
+  const tail: Span[] = [
+    span(' — ', 'muted'),
+    span(after, good ? 'allow' : 'warn', { bold: true }),
+    span(` · △ ${counts.decision} changed`, 'changed'),
+    ...(counts.reached ? [span(` · + ${counts.reached} reached`, 'changed')] : []),
+    ...(counts.unreached ? [span(` · ${counts.unreached} no longer reached`, 'muted')] : []),
+    span(` · u undo${depth > 1 ? ` (${depth})` : ''}`, 'muted'),
+  ];
+  const head = 'applied: ';
+  const room = width - textWidth(head) - tail.reduce((n, t) => n + textWidth(t.text), 0);
+  // The change's description gives way first: the outcome matters most on a narrow terminal.
+  return padLine([span(head, 'changed', { bold: true }), span(truncate(run.change.description, Math.max(12, room))), ...tail], width);
 }
 
 /** One trace row: cursor, first-denial mark, seq, indentation by depth, the event line. */
-export function traceLine(theme: Theme, e: TraceEvent, depth: number, opts: { readonly selected: boolean; readonly firstDenial: boolean; readonly width: number }): Line {
+export function traceLine(
+  theme: Theme,
+  e: TraceEvent,
+  depth: number,
+  opts: { readonly selected: boolean; readonly firstDenial: boolean; readonly width: number; readonly change?: CallChange | null },
+): Line {
   const indent = '  '.repeat(Math.min(depth, 6));
+  // After a what-if, a column marks the calls it changed: △ a new decision, + newly reached.
+  const changeMark: Span[] =
+    opts.change === undefined ? [] : opts.change === null ? [span(' ')] : [span(opts.change.kind === 'decision' ? theme.glyph.changed : theme.glyph.reached, 'changed', { bold: true })];
   const head: Span[] = [
     span(opts.selected ? theme.glyph.cursor : ' ', 'accent', { bold: true }),
     opts.firstDenial ? span('✖', 'deny', { bold: true }) : span(' '),
+    ...changeMark,
     span(`${String(e.seq).padStart(4)} `, 'muted'),
     span(indent),
   ];
@@ -84,12 +159,53 @@ export function traceLine(theme: Theme, e: TraceEvent, depth: number, opts: { re
 }
 
 /** The visible rows of the trace pane, windowed so the cursor stays in view. */
-export function traceLines(theme: Theme, state: ReplayState, depth: ReadonlyMap<number, number>, rows: number, width: number): readonly Line[] {
+export function traceLines(theme: Theme, state: ReplayState, depth: ReadonlyMap<number, number>, rows: number, width: number, changes: ReadonlyMap<number, CallChange> | null = null): readonly Line[] {
   if (state.visible.length === 0) return [padLine([span(`  the ${state.filter} view shows no events (f: next filter)`, 'muted')], width)];
   const start = windowStart(state.visible.length, state.index, rows);
   return state.visible.slice(start, start + rows).map((e, i) =>
-    traceLine(theme, e, depth.get(e.seq) ?? 0, { selected: start + i === state.index, firstDenial: e.seq === state.firstDenialSeq, width }),
+    traceLine(theme, e, depth.get(e.seq) ?? 0, {
+      selected: start + i === state.index,
+      firstDenial: e.seq === state.firstDenialSeq,
+      width,
+      ...(changes ? { change: changes.get(e.seq) ?? null } : {}),
+    }),
   );
+}
+
+/** The title of the fixes pane. Pure. */
+export function fixesTitle(state: ReplayState): string {
+  const run = currentRun(state);
+  const fd = run.result.firstDenial;
+  const what = fd ? `#${fd.seq} ${fd.operation}` : run.result.issues[0] ? `\`${run.result.issues[0].code}\`` : 'the run';
+  const count = run.fixes ? ` · ${run.fixes.length ? (state.fixes?.selected ?? 0) + 1 : 0}/${run.fixes.length}` : '';
+  return `fixes for ${what}${count} · Enter apply · Esc close`;
+}
+
+/**
+ * The fixes pane: each verified fix with where it leads, the chosen one behind the cursor with
+ * its patch; windowed so the chosen one is in view. Pure.
+ */
+export function fixesLines(theme: Theme, fixes: readonly VerifiedFix[] | null, selected: number, rows: number, width: number): readonly Line[] {
+  if (fixes === null) return [padLine([span('  finding fixes… each candidate is applied to a copy and simulated', 'accent')], width)];
+  if (fixes.length === 0) return [padLine([span('  no verified fix: no candidate gets the denied call through', 'muted')], width)];
+  const lines: Line[] = [];
+  let from = 0;
+  let to = 0;
+  fixes.forEach((fix, i) => {
+    const chosen = i === selected;
+    if (chosen) from = lines.length;
+    const number = `${i + 1}. `;
+    lines.push(...wrapLine([span(chosen ? theme.glyph.cursor : ' ', 'accent', { bold: true }), span(` ${number}`, 'label'), span(fix.description, undefined, { bold: chosen })], width, 5));
+    const good = fix.outcome.status === 'Succeeded';
+    lines.push(...wrapLine([span('     after: ', 'label'), span(fixOutcomeText(fix.outcome), good ? 'allow' : 'warn')], width, 12));
+    if (fix.warning) lines.push(...wrapLine([span('     ! ', 'warn', { bold: true }), span(fix.warning, 'warn')], width, 7));
+    if (chosen) {
+      for (const op of fix.patch) lines.push(...wrapLine([span('     patch: ', 'label'), span(`${op.op} ${op.path}`, 'muted')], width, 12));
+      to = lines.length;
+    }
+  });
+  const start = Math.min(from, Math.max(0, to - rows));
+  return lines.slice(start, start + rows).map((l) => padLine(l, width));
 }
 
 function actionSpans(theme: Theme, a: MapAction): Span[] {
@@ -146,8 +262,9 @@ export function helpLines(width: number): readonly Line[] {
       [
         [span('panes', 'accent', { bold: true })],
         [span('  map     stages and actions with account, region and status as of the selected event (✔ succeeded, ✖ failed, ▸ running, · not run, ⟳ rollback)')],
-        [span('  trace   one row per event, indented under its parent; ✖ in the margin marks the first denial')],
-        [span('  detail  the selected event: caller, operation, resource, decision, the deciding statements inside their policy documents (▶), the AWS message and the CloudTrail records')],
+        [span('  trace   one row per event, indented under its parent; ✖ in the margin marks the first denial; after a what-if, △ marks a call whose decision changed and + a call reached only now')],
+        [span('  detail  the selected event: caller, operation, resource, decision, the deciding statements inside their policy documents (▶; - off: toggled off), the AWS message and the CloudTrail records')],
+        [span('  fixes   x: the verified fixes of the first denial, each with where the run gets after it; Enter applies one and re-runs the replay, u undoes')],
       ],
       width,
       10,

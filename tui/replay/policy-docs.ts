@@ -186,13 +186,40 @@ export function statementsOf(document: PolicyDocument): readonly Record<string, 
 
 const MARK = '▶ ';
 const NO_MARK = '  ';
+const OFF_MARK = '- ';
+
+/** A statement as a document view draws it: its place, its lines, and whether it is toggled off. */
+export interface DrawnStatement {
+  /** Its place among the drawn statements (toggled-off ones included). */
+  readonly at: number;
+  readonly statement: Record<string, unknown>;
+  readonly off: boolean;
+  /** First line, and the line after its last, in the view's lines. */
+  readonly start: number;
+  readonly end: number;
+}
+
+/** A statement toggled off, drawn struck at its place. */
+export interface OffStatement {
+  readonly at: number;
+  readonly statement: unknown;
+}
+
+/** The statements as drawn: the live ones with the toggled-off ones put back at their places. Pure. */
+export function drawnStatements(document: PolicyDocument, off: readonly OffStatement[] = []): readonly { readonly statement: Record<string, unknown>; readonly off: boolean }[] {
+  const out: { statement: Record<string, unknown>; off: boolean }[] = statementsOf(document).map((statement) => ({ statement, off: false }));
+  for (const o of [...off].sort((a, b) => a.at - b.at)) out.splice(Math.min(o.at, out.length), 0, { statement: o.statement as Record<string, unknown>, off: true });
+  return out;
+}
 
 /**
  * Draws a document as JSON, `width` columns wide: marked statements in full, each line
- * behind `▶` in their tone; the others folded to one line, so the document stays short. Pure.
+ * behind `▶` in their tone; the others folded to one line, so the document stays short;
+ * statements toggled off folded, struck, behind `-`. Says which lines each statement took. Pure.
  */
-export function renderDocument(document: PolicyDocument, marks: ReadonlyMap<number, Tone>, width: number): readonly Line[] {
+export function documentView(document: PolicyDocument, marks: ReadonlyMap<number, Tone>, width: number, off: readonly OffStatement[] = []): { readonly lines: readonly Line[]; readonly statements: readonly DrawnStatement[] } {
   const lines: Line[] = [];
+  const drawn: DrawnStatement[] = [];
   const plain = (text: string): Line => [span(NO_MARK), span(truncate(text, width - NO_MARK.length))];
   // The document's own keys share its first line, to keep the statements near the top.
   const head = Object.entries(document)
@@ -200,21 +227,41 @@ export function renderDocument(document: PolicyDocument, marks: ReadonlyMap<numb
     .map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}, `)
     .join('');
   lines.push(plain(`{ ${head}"Statement": [`));
-  const statements = statementsOf(document);
-  statements.forEach((st, i) => {
-    const comma = i < statements.length - 1 ? ',' : '';
-    const tone = marks.get(i);
-    if (tone === undefined) {
+  const statements = drawnStatements(document, off);
+  // Marks are by live index (the engine's); a toggled-off statement is never a deciding one.
+  let live = 0;
+  statements.forEach(({ statement: st, off: isOff }, at) => {
+    const start = lines.length;
+    const comma = at < statements.length - 1 ? ',' : '';
+    const tone = isOff ? undefined : marks.get(live);
+    if (!isOff) live += 1;
+    if (isOff) {
+      const label = '  off ';
+      lines.push([span(OFF_MARK, 'muted'), span(label, 'warn'), span(truncate(`${JSON.stringify(st)}${comma}`, width - OFF_MARK.length - label.length), 'muted', { strike: true })]);
+    } else if (tone === undefined) {
       lines.push([span(NO_MARK), span(truncate(`  ${JSON.stringify(st)}${comma}`, width - NO_MARK.length), 'muted')]);
-      return;
+    } else {
+      const json = `${JSON.stringify(st, null, 2)}${comma}`.split('\n');
+      for (const text of json) {
+        for (const piece of wrapLine([span(`  ${text}`, tone)], width - MARK.length, 6)) lines.push([span(MARK, tone, { bold: true }), ...piece]);
+      }
     }
-    const json = `${JSON.stringify(st, null, 2)}${comma}`.split('\n');
-    for (const text of json) {
-      for (const piece of wrapLine([span(`  ${text}`, tone)], width - MARK.length, 6)) lines.push([span(MARK, tone, { bold: true }), ...piece]);
-    }
+    drawn.push({ at, statement: st, off: isOff, start, end: lines.length });
   });
   lines.push(plain('] }'));
-  return lines;
+  return { lines, statements: drawn };
+}
+
+/** Draws a document (see `documentView`). Pure. */
+export function renderDocument(document: PolicyDocument, marks: ReadonlyMap<number, Tone>, width: number): readonly Line[] {
+  return documentView(document, marks, width).lines;
+}
+
+/** Puts the statement cursor (`›`, second column) on lines a document view drew. Pure. */
+export function withCursor(line: Line): Line {
+  const [first, ...rest] = line;
+  const mark = [...(first?.text ?? '  ')][0] ?? ' ';
+  return [span(mark, first?.tone, { ...(first?.bold ? { bold: true } : {}) }), span('›', 'accent', { bold: true }), ...rest];
 }
 
 /** Draws a KMS grant (in full, marked). Pure. */

@@ -1,9 +1,18 @@
 /**
  * The replay's state and its pure reducer: `(state, action) → state`. The cursor moves over
  * the events the current filter shows; the views only read this state and the result.
+ *
+ * What-if lives here too, as data: the runs of the session (scenario, result, the change that
+ * led there and its diff), the fixes pane, and the statement cursor. Re-running is an effect:
+ * the reducer only sets `pending` to a request; the effect hook in `app.tsx` does the work and
+ * answers with `fixes-found`, `rerun-finished` or `rerun-failed`.
  */
+import type { VerifiedFix } from '../../engine/diagnose.js';
 import { describeEvent, filterTrace, type TraceFilter } from '../../engine/trace.js';
 import type { SimulationResult, TraceEvent } from '../../engine/types.js';
+import type { ResultDiff } from '../../engine/whatif.js';
+import type { Scenario } from '../../model/schema.js';
+import { callIdentity, relocateSeq, togglePatch, type StatementKey, type StatementTarget, type WhatIfRequest, type WhatIfRun } from './what-if.js';
 
 /** The panes that can hold the focus. */
 export type ReplayPane = 'trace' | 'detail';
@@ -35,7 +44,20 @@ export interface ReplayState {
   readonly query: string;
   /** A one-line status message (no match, no denial), cleared by the next move. */
   readonly message: string | null;
+  /** The runs of the session, oldest first. INVARIANT: never empty; `events` are the last run's. */
+  readonly runs: readonly WhatIfRun[];
+  /** The fixes pane, when open: which fix is chosen. */
+  readonly fixes: { readonly selected: number } | null;
+  /** The work the effect hook is doing for the replay, if any; one at a time. */
+  readonly pending: WhatIfRequest | null;
+  /** The id the next request gets. */
+  readonly nextRequest: number;
+  /** The statement the detail pane's cursor is on (null: the first shown). */
+  readonly statementCursor: StatementKey | null;
 }
+
+/** Where a statement stands in the detail pane: enough to move the cursor onto it and scroll to it. */
+export type StatementPlace = Pick<StatementTarget, 'document' | 'at' | 'start' | 'end'>;
 
 /** What the replay can be asked to do. */
 export type ReplayAction =
@@ -59,15 +81,33 @@ export type ReplayAction =
   | { readonly type: 'search-erase' }
   | { readonly type: 'search-submit' }
   | { readonly type: 'search-cancel' }
-  | { readonly type: 'search-next' };
+  | { readonly type: 'search-next' }
+  /** Opens the fixes pane on the first denial (asks for the fixes when this run has none yet). */
+  | { readonly type: 'fixes-open' }
+  | { readonly type: 'fixes-close' }
+  | { readonly type: 'fixes-move'; readonly delta: number }
+  /** Asks for the chosen fix to be applied and the scenario re-run. */
+  | { readonly type: 'fixes-apply' }
+  /** Moves the statement cursor over the places the detail pane shows, scrolling to keep it in view. */
+  | { readonly type: 'move-statement'; readonly delta: number; readonly places: readonly StatementPlace[]; readonly rows: number; readonly max: number }
+  /** Asks for a statement to be removed (or put back) and the scenario re-run. */
+  | { readonly type: 'toggle-statement'; readonly target: Omit<StatementTarget, 'start' | 'end'> }
+  /** Back to the run before the last change. */
+  | { readonly type: 'undo' }
+  /** The effect hook's answers. */
+  | { readonly type: 'fixes-found'; readonly id: number; readonly fixes: readonly VerifiedFix[] }
+  | { readonly type: 'rerun-finished'; readonly id: number; readonly scenario: Scenario; readonly result: SimulationResult; readonly diff: ResultDiff }
+  | { readonly type: 'rerun-failed'; readonly id: number; readonly message: string };
 
 /** Options of the opening state. */
 export interface ReplayInit {
   readonly filter?: TraceFilter;
+  /** The scenario the result is a run of; without it nothing can be re-run. */
+  readonly scenario?: Scenario;
 }
 
 /** The opening state: the first denial selected, else the last event. Pure. */
-export function initReplay(result: Pick<SimulationResult, 'events' | 'firstDenial'>, init: ReplayInit = {}): ReplayState {
+export function initReplay(result: SimulationResult, init: ReplayInit = {}): ReplayState {
   const filter = init.filter ?? 'full';
   const visible = filterTrace(result.events, filter);
   const firstDenialSeq = result.firstDenial?.seq ?? null;
@@ -85,10 +125,20 @@ export function initReplay(result: Pick<SimulationResult, 'events' | 'firstDenia
     prompt: null,
     query: '',
     message: null,
+    runs: [{ scenario: init.scenario ?? null, result, change: null, diff: null, fixes: null, removed: [] }],
+    fixes: null,
+    pending: null,
+    nextRequest: 1,
+    statementCursor: null,
   };
   if (visible.length === 0) return { ...base, selectedSeq: firstDenialSeq ?? result.events[result.events.length - 1]?.seq ?? null };
   const target = firstDenialSeq ?? (visible[visible.length - 1] as TraceEvent).seq;
   return select(base, nearestIndex(visible, target));
+}
+
+/** The run the replay shows: the last of the session. Pure. */
+export function currentRun(state: Pick<ReplayState, 'runs'>): WhatIfRun {
+  return state.runs[state.runs.length - 1] as WhatIfRun;
 }
 
 /** The selected event, or undefined when the filter shows nothing. Pure. */
@@ -155,7 +205,114 @@ export function replayReducer(state: ReplayState, action: ReplayAction): ReplayS
     }
     case 'search-next':
       return state.query === '' ? { ...state, message: 'no search yet: press / to search' } : searchFrom(pause(state), state.query);
+    case 'fixes-open':
+      return openFixes(state);
+    case 'fixes-close':
+      return state.fixes ? { ...state, fixes: null } : state;
+    case 'fixes-move': {
+      const count = currentRun(state).fixes?.length ?? 0;
+      if (!state.fixes || count === 0) return state;
+      return { ...state, fixes: { selected: clamp(state.fixes.selected + action.delta, 0, count - 1) } };
+    }
+    case 'fixes-apply':
+      return applyFix(state);
+    case 'move-statement':
+      return moveStatement(state, action);
+    case 'toggle-statement':
+      return toggleStatement(state, action.target);
+    case 'undo':
+      return undo(state);
+    case 'fixes-found': {
+      if (state.pending?.kind !== 'fixes' || state.pending.id !== action.id) return state;
+      const runs = [...state.runs.slice(0, -1), { ...currentRun(state), fixes: action.fixes }];
+      return { ...state, runs, pending: null, fixes: state.fixes ? { selected: 0 } : null };
+    }
+    case 'rerun-finished': {
+      const p = state.pending;
+      if (p?.kind !== 'apply' || p.id !== action.id) return state;
+      const run: WhatIfRun = { scenario: action.scenario, result: action.result, change: p.change, diff: action.diff, fixes: null, removed: p.removed };
+      return { ...showRun({ ...state, pending: null }, [...state.runs, run], p.change.kind !== 'fix'), message: null };
+    }
+    case 'rerun-failed':
+      return state.pending?.id === action.id ? { ...state, pending: null, message: action.message } : state;
   }
+}
+
+/** Why a what-if cannot start now, or null when it can. */
+function busy(state: ReplayState): string | null {
+  if (state.pending) return 're-running… wait for it to finish';
+  if (!currentRun(state).scenario) return 'no scenario to re-run';
+  return null;
+}
+
+function openFixes(state: ReplayState): ReplayState {
+  const run = currentRun(state);
+  const s = pause(state);
+  if (run.result.status === 'Succeeded') return { ...s, message: 'nothing to fix: the run succeeded' };
+  if (run.fixes === null && busy(s)) return { ...s, message: busy(s) };
+  // Show the denial being fixed in the trace.
+  const onDenial = s.firstDenialSeq === null ? s : replayReducer(s, { type: 'jump-to-denial' });
+  const opened: ReplayState = { ...onDenial, fixes: { selected: 0 }, message: null };
+  if (run.fixes !== null || !run.scenario) return opened;
+  return { ...opened, pending: { kind: 'fixes', id: s.nextRequest, scenario: run.scenario, result: run.result }, nextRequest: s.nextRequest + 1 };
+}
+
+function applyFix(state: ReplayState): ReplayState {
+  const run = currentRun(state);
+  const fix = state.fixes ? run.fixes?.[state.fixes.selected] : undefined;
+  if (!fix || !run.scenario) return state;
+  if (busy(state)) return { ...state, message: busy(state) };
+  const change = { kind: 'fix', description: fix.description, patch: fix.patch } as const;
+  const pending: WhatIfRequest = { kind: 'apply', id: state.nextRequest, scenario: run.scenario, result: run.result, patch: fix.patch, change, removed: run.removed };
+  return { ...pause(state), fixes: null, pending, nextRequest: state.nextRequest + 1, message: null };
+}
+
+function toggleStatement(state: ReplayState, target: Omit<StatementTarget, 'start' | 'end'>): ReplayState {
+  const run = currentRun(state);
+  const event = selectedEvent(state);
+  if (!run.scenario || busy(state)) return { ...state, message: busy(state) };
+  const call = event?.type === 'call.evaluated' ? callIdentity(event) : '';
+  const { change, removed } = togglePatch(target, run.removed, call);
+  const pending: WhatIfRequest = { kind: 'apply', id: state.nextRequest, scenario: run.scenario, result: run.result, patch: change.patch, change, removed };
+  return { ...pause(state), pending, nextRequest: state.nextRequest + 1, statementCursor: { document: target.document, at: target.at }, message: null };
+}
+
+function moveStatement(state: ReplayState, action: Extract<ReplayAction, { type: 'move-statement' }>): ReplayState {
+  const { places } = action;
+  if (places.length === 0) return state;
+  const key = state.statementCursor;
+  const found = key ? places.findIndex((p) => p.document === key.document && p.at === key.at) : -1;
+  // No cursor yet stands for the first statement (the pane draws it there).
+  const i = clamp(Math.max(0, found) + action.delta, 0, places.length - 1);
+  const place = places[i] as StatementPlace;
+  return { ...state, statementCursor: { document: place.document, at: place.at }, detailScroll: scrollToShow(state.detailScroll, place.start, place.end, action.rows, action.max), message: null };
+}
+
+function undo(state: ReplayState): ReplayState {
+  if (state.pending) return { ...state, message: busy(state) };
+  const last = currentRun(state);
+  if (state.runs.length < 2 || !last.change) return { ...state, message: 'nothing to undo' };
+  return { ...showRun(state, state.runs.slice(0, -1), true), message: `undone: ${last.change.description}` };
+}
+
+/** Switches to the last of `runs`, keeping the selection on the same event where the new run has it. */
+function showRun(state: ReplayState, runs: readonly WhatIfRun[], keepScroll: boolean): ReplayState {
+  const run = runs[runs.length - 1] as WhatIfRun;
+  const events = run.result.events;
+  const target = relocateSeq(state.events, events, state.selectedSeq);
+  const next: ReplayState = { ...state, runs, events, firstDenialSeq: run.result.firstDenial?.seq ?? null, selectedSeq: target, playing: false, fixes: null };
+  // The filter stays; the selection goes to the event nearest the relocated one.
+  const shown = setFilter(next, state.filter);
+  return keepScroll ? { ...shown, detailScroll: state.detailScroll } : shown;
+}
+
+/** The first shown line that keeps lines `[start, end)` in a window of `rows` (their start when they do not fit). Pure. */
+export function scrollToShow(scroll: number, start: number, end: number, rows: number, max: number): number {
+  // One line above the statement stays visible where it can: it names the document or the statement before.
+  let next = scroll;
+  if (start <= scroll) next = start - 1;
+  else if (end > scroll + rows) next = Math.min(start - 1, end - rows);
+  return clamp(next, 0, Math.max(0, max));
 }
 
 /** The text a search looks in: the trace line plus who, why and where. Pure. */

@@ -6,7 +6,7 @@
 import type { Decision } from '../../engine/types.js';
 
 /** A tone a view asks for; the theme turns it into a style. */
-export type Tone = 'allow' | 'deny' | 'muted' | 'label' | 'accent' | 'warn' | 'plain';
+export type Tone = 'allow' | 'deny' | 'muted' | 'label' | 'accent' | 'warn' | 'plain' | 'changed';
 
 /** How a piece of text is drawn. */
 export interface TextStyle {
@@ -30,10 +30,14 @@ export interface Theme {
     readonly rollback: string;
     readonly mark: string;
     readonly cursor: string;
+    /** A call whose decision a what-if changed. */
+    readonly changed: string;
+    /** A call a what-if run reached that the run before did not. */
+    readonly reached: string;
   };
 }
 
-const GLYPH = { succeeded: '✔', failed: '✖', notRun: '·', running: '▸', rollback: '⟳', mark: '▶', cursor: '›' } as const;
+const GLYPH = { succeeded: '✔', failed: '✖', notRun: '·', running: '▸', rollback: '⟳', mark: '▶', cursor: '›', changed: '△', reached: '+' } as const;
 
 const COLOURS: Readonly<Record<Tone, TextStyle>> = {
   allow: { color: 'green' },
@@ -43,6 +47,8 @@ const COLOURS: Readonly<Record<Tone, TextStyle>> = {
   accent: { color: 'yellow' },
   warn: { color: 'magenta' },
   plain: {},
+  // What a what-if changed: a colour no decision uses.
+  changed: { color: 'blueBright', bold: true },
 };
 
 // Without colour: emphasis only (bold), and muted text stays plain so it is readable everywhere.
@@ -54,6 +60,7 @@ const MONO: Readonly<Record<Tone, TextStyle>> = {
   accent: { bold: true },
   warn: { bold: true },
   plain: {},
+  changed: { bold: true },
 };
 
 /** Decision → symbol and tone (the same with or without colour). */

@@ -6,6 +6,7 @@ import { useInput, type Key } from 'ink';
 import { useRef } from 'react';
 import { splitKeys } from '../keys.js';
 import { replayReducer, type ReplayAction, type ReplayState } from './reducer.js';
+import { cursorTarget, type StatementTarget } from './what-if.js';
 
 /** What a key press asks for: a reducer action, or leaving the replay. */
 export type ReplayCommand = ReplayAction | { readonly type: 'quit'; readonly interrupt?: true };
@@ -16,15 +17,22 @@ export interface KeyContext {
   readonly detailMax: number;
   readonly detailPage: number;
   readonly tracePage: number;
+  /** The statements the detail pane shows (the statement cursor moves over them). */
+  readonly statements?: readonly StatementTarget[];
+  /** Rows of the detail pane. */
+  readonly detailRows?: number;
 }
 
 /** The keys, as the help screen lists them. */
 export const KEY_HELP: readonly (readonly [string, string])[] = [
-  ['→ l  j ↓', 'step forward (j ↓ scroll the detail pane when it has the focus)'],
-  ['← h  k ↑', 'step back (k ↑ scroll the detail pane when it has the focus)'],
+  ['→ l  j ↓', 'step forward (in the detail pane: the next statement, or scroll)'],
+  ['← h  k ↑', 'step back (in the detail pane: the statement before, or scroll)'],
   ['PgDn PgUp', 'a page forward / back (or scroll the detail pane)'],
   ['g Home  G End', 'first / last event'],
   ['space', 'play / pause'],
+  ['space (detail)', 'in the detail pane: toggle the statement under the cursor off / on, re-run and show what changed'],
+  ['x', 'the verified fixes of the first denial: ↑↓ choose, Enter applies one and re-runs, Esc closes'],
+  ['u', 'undo the last fix or toggled statement (back to the run before)'],
   ['d', 'jump to the first denial'],
   ['f', 'cycle the filter: full → fails → notes'],
   ['/', 'search (Enter jumps to the next match, Esc cancels)'],
@@ -36,7 +44,12 @@ export const KEY_HELP: readonly (readonly [string, string])[] = [
 ];
 
 /** The command a key press asks for in a state, or null. Pure. */
-export function keyToCommand(input: string, key: Partial<Key>, state: Pick<ReplayState, 'prompt' | 'help' | 'focus'>, ctx: KeyContext): ReplayCommand | null {
+export function keyToCommand(
+  input: string,
+  key: Partial<Key>,
+  state: Pick<ReplayState, 'prompt' | 'help' | 'focus'> & Partial<Pick<ReplayState, 'fixes' | 'statementCursor'>>,
+  ctx: KeyContext,
+): ReplayCommand | null {
   if (key.ctrl && input === 'c') return { type: 'quit', interrupt: true };
   if (state.prompt !== null) {
     if (key.escape) return { type: 'search-cancel' };
@@ -49,9 +62,29 @@ export function keyToCommand(input: string, key: Partial<Key>, state: Pick<Repla
   }
   if (input === 'q') return { type: 'quit' };
   if (state.help) return input === '?' || key.escape || key.return || input === ' ' ? { type: 'toggle-help' } : null;
+  if (state.fixes) {
+    // The fixes pane holds the keys while it is open.
+    if (key.downArrow || input === 'j') return { type: 'fixes-move', delta: 1 };
+    if (key.upArrow || input === 'k') return { type: 'fixes-move', delta: -1 };
+    if (key.return) return { type: 'fixes-apply' };
+    if (key.escape || input === 'x') return { type: 'fixes-close' };
+    if (input === '?') return { type: 'toggle-help' };
+    return null;
+  }
   const detail = state.focus === 'detail';
+  const statements = detail ? (ctx.statements ?? []) : [];
   if (key.rightArrow || input === 'l') return { type: 'step-forward' };
   if (key.leftArrow || input === 'h') return { type: 'step-back' };
+  if (statements.length && (key.downArrow || input === 'j' || key.upArrow || input === 'k')) {
+    return { type: 'move-statement', delta: key.downArrow || input === 'j' ? 1 : -1, places: statements, rows: ctx.detailRows ?? 1, max: ctx.detailMax };
+  }
+  if (statements.length && input === ' ') {
+    const target = cursorTarget(statements, state.statementCursor ?? null);
+    if (target) {
+      const { start: _start, end: _end, ...rest } = target;
+      return { type: 'toggle-statement', target: rest };
+    }
+  }
   if (key.downArrow || input === 'j') return detail ? { type: 'scroll-detail', delta: 1, max: ctx.detailMax } : { type: 'step-forward' };
   if (key.upArrow || input === 'k') return detail ? { type: 'scroll-detail', delta: -1, max: ctx.detailMax } : { type: 'step-back' };
   if (key.pageDown) return detail ? { type: 'scroll-detail', delta: ctx.detailPage, max: ctx.detailMax } : { type: 'page', delta: ctx.tracePage };
@@ -72,6 +105,10 @@ export function keyToCommand(input: string, key: Partial<Key>, state: Pick<Repla
       return { type: 'search-next' };
     case '?':
       return { type: 'toggle-help' };
+    case 'x':
+      return { type: 'fixes-open' };
+    case 'u':
+      return { type: 'undo' };
     default:
       return null;
   }

@@ -15,7 +15,7 @@ export function LineView({ line, theme }: { readonly line: Line; readonly theme:
       {line.map((s, i) => {
         const style = s.tone ? theme.tone(s.tone) : {};
         return (
-          <Text key={i} {...style} {...(s.bold ? { bold: true } : {})} {...(s.inverse ? { inverse: true } : {})}>
+          <Text key={i} {...style} {...(s.bold ? { bold: true } : {})} {...(s.inverse ? { inverse: true } : {})} {...(s.strike ? { strikethrough: true } : {})}>
             {s.text}
           </Text>
         );
@@ -40,9 +40,15 @@ export function StackedFrame({ lines, theme, width }: { readonly lines: readonly
   return <Lines lines={lines} theme={theme} width={width} />;
 }
 
+function headerLines(header: Line | readonly Line[]): readonly Line[] {
+  // A Line is a list of spans; a list of lines is a list of lists.
+  return header.length > 0 && Array.isArray(header[0]) ? (header as readonly Line[]) : [header as Line];
+}
+
 /** The frame of the wide layout: header, the map column beside the main column, footer. */
 export function SplitFrame(props: {
-  readonly header: Line;
+  /** One line, or several (the what-if line under the header). */
+  readonly header: Line | readonly Line[];
   readonly left: readonly Line[];
   readonly right: readonly Line[];
   readonly footer: Line;
@@ -53,7 +59,9 @@ export function SplitFrame(props: {
   const { theme } = props;
   return (
     <Box flexDirection="column" width={props.leftWidth + 1 + props.rightWidth}>
-      <LineView line={props.header} theme={theme} />
+      {headerLines(props.header).map((line, i) => (
+        <LineView key={i} line={line} theme={theme} />
+      ))}
       <Box flexDirection="row">
         <Lines lines={props.left} theme={theme} width={props.leftWidth} />
         <Box flexDirection="column" width={1} flexShrink={0}>
