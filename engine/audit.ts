@@ -50,31 +50,56 @@ import type { World } from '../model/world.js';
 import type { Plan } from './plan.js';
 import type { CallEvaluatedEvent, CloudTrailRecord, EventBridgeEvent, TraceEvent } from './types.js';
 
+const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** An unsigned 32-bit number as 8 hex digits. */
+function hex8(n: number): string {
+  return HEX_BYTE[n >>> 24]! + HEX_BYTE[(n >>> 16) & 255]! + HEX_BYTE[(n >>> 8) & 255]! + HEX_BYTE[n & 255]!;
+}
+
+/** Ids already computed, by seed text: a run derives the same ids as the one before (an optimisation only). */
+const idCache = new Map<string, string>();
+const uniqueIdCache = new Map<string, string>();
+/** Past this many entries a cache starts afresh. */
+const MAX_CACHED_IDS = 100_000;
+
+function remember(cache: Map<string, string>, text: string, id: string): string {
+  if (cache.size >= MAX_CACHED_IDS) cache.clear();
+  cache.set(text, id);
+  return id;
+}
+
 /** A deterministic UUID-shaped id from a seed. Pure. */
 export function stableId(...parts: readonly (string | number)[]): string {
+  const text = parts.join('|');
+  return idCache.get(text) ?? remember(idCache, text, idOfText(text));
+}
+
+function idOfText(text: string): string {
   let h1 = 0x811c9dc5;
   let h2 = 0x01000193;
-  const text = parts.join('|');
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     h1 = Math.imul(h1 ^ c, 16777619) >>> 0;
     h2 = Math.imul(h2 ^ c, 2246822519) >>> 0;
   }
-  const hex = (n: number) => n.toString(16).padStart(8, '0');
-  const a = hex(h1);
-  const b = hex(h2);
-  const c = hex(Math.imul(h1 ^ h2, 2654435761) >>> 0);
-  const d = hex(Math.imul(h2 + 0x9e3779b9, h1 | 1) >>> 0);
+  const a = hex8(h1);
+  const b = hex8(h2);
+  const c = hex8(Math.imul(h1 ^ h2, 2654435761) >>> 0);
+  const d = hex8(Math.imul(h2 + 0x9e3779b9, h1 | 1) >>> 0);
   return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-a${c.slice(1, 4)}-${c.slice(4)}${d}`;
 }
 
 /** An AWS-style unique identifier (`AROA…`, `ASIA…`): a prefix and upper-case letters and digits. Pure. */
 export function awsUniqueId(prefix: string, length: number, ...seed: readonly (string | number)[]): string {
+  const text = `${prefix}\u0000${length}\u0000${seed.join('|')}`;
+  const known = uniqueIdCache.get(text);
+  if (known !== undefined) return known;
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
   const hex = `${stableId(...seed)}${stableId('more', ...seed)}`.replaceAll('-', '');
   let out = prefix;
   for (let i = 0; out.length < length; i++) out += alphabet[parseInt(hex.slice(i * 2, i * 2 + 2), 16) % 32];
-  return out;
+  return remember(uniqueIdCache, text, out);
 }
 
 /** The CloudTrail records and EventBridge events of a trace. Pure. */
