@@ -9,9 +9,25 @@ export interface Arn {
   readonly resource: string;
 }
 
+/** ARNs already parsed (frozen), by text: a run parses the same few ARNs many times (an optimisation only). */
+const parsed = new Map<string, Arn>();
+/** Past this many ARNs the cache starts afresh. */
+const MAX_PARSED = 50_000;
+
 /** Parses `arn:partition:service:region:account:resource`; undefined when the text is not an ARN. */
 export function parseArn(text: string): Arn | undefined {
   if (!text.startsWith('arn:')) return undefined;
+  const known = parsed.get(text);
+  if (known !== undefined) return known;
+  const arn = parseArnText(text);
+  if (arn) {
+    if (parsed.size >= MAX_PARSED) parsed.clear();
+    parsed.set(text, Object.freeze(arn));
+  }
+  return arn;
+}
+
+function parseArnText(text: string): Arn | undefined {
   const parts = text.split(':');
   if (parts.length < 6) return undefined;
   const [, partition, service, region, account, ...rest] = parts;
