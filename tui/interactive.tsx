@@ -3,6 +3,7 @@
  * alternate screen and restored on the way out. Imported lazily (Ink and React load only here).
  */
 import { render } from 'ink';
+import { createMemo } from '../engine/authorize.js';
 import type { TraceFilter } from '../engine/trace.js';
 import type { SimulationResult } from '../engine/types.js';
 import type { Scenario } from '../model/schema.js';
@@ -42,9 +43,12 @@ async function runInk(node: Parameters<typeof render>[0]): Promise<unknown> {
   }
 }
 
-/** Replays a result in the terminal until the user quits. */
+/**
+ * Replays a result in the terminal until the user quits. What-if (`x`, space on a statement)
+ * re-runs the scenario with one decision memo for the whole replay.
+ */
 export async function replayInTerminal(result: SimulationResult, scenario: Scenario, options: { readonly filter?: TraceFilter } = {}): Promise<void> {
-  await onAltScreen(() => runInk(<App result={result} scenario={scenario} {...(options.filter ? { filter: options.filter } : {})} />));
+  await onAltScreen(() => runInk(<App result={result} scenario={scenario} memo={createMemo()} {...(options.filter ? { filter: options.filter } : {})} />));
 }
 
 /** What the picker needs to replay a chosen scenario: load and simulate it, or say why not. */
@@ -69,7 +73,7 @@ export async function pickAndReplay(items: readonly PickerItem[], prepare: Prepa
         continue;
       }
       message = null;
-      const left = (await runInk(<App result={prepared.result} scenario={prepared.scenario} />)) as { readonly interrupt?: boolean } | undefined;
+      const left = (await runInk(<App result={prepared.result} scenario={prepared.scenario} memo={createMemo()} />)) as { readonly interrupt?: boolean } | undefined;
       if (left?.interrupt) return;
     }
   });

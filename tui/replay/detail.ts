@@ -105,30 +105,33 @@ function callLines(input: DetailInput, e: CallEvaluatedEvent, targets: Statement
   }
   out.push(...field('resource', `${e.resource} (${e.resourceAccount ? `${accountName(scenario, e.resourceAccount)}, ` : ''}${e.region})`, width));
 
-  // The deciding statements, grouped by document, each shown inside it.
+  // The documents the call names: the deciding statements grouped by document, then for an
+  // implicit denial the documents that lack an allow.
   const verb = e.decision === 'Allowed' ? 'allowed by' : e.decision === 'ExplicitlyDenied' ? 'denied by' : 'allows part of it:';
-  for (const group of groupStatements(e.statements)) {
-    const found = findDecidingPolicy(scenario, e, group[0] as DecidingStatement);
-    const marks = new Map<number, Tone>(group.map((st) => [st.index, st.effect === 'Deny' ? 'deny' : 'allow'] as const));
-    const which = group.map((st) => `statement ${st.index}${st.sid ? ` ${st.sid}` : ''}`).join(', ');
-    policyLines(input, sink, found, marks, verb, look.tone, which);
-  }
-  if (e.decision === 'ImplicitlyDenied' && e.missingAllow.length) {
-    out.push(...heading(`no allow in: ${e.missingAllow.map((k) => POLICY_KIND_NAMES[k]).join(', ')}`, width, 'deny'));
-    for (const kind of e.missingAllow) {
-      const found = findMissingPolicies(scenario, e, kind);
-      if (!found.length) out.push(...wrapLine([span(`  ${POLICY_KIND_NAMES[kind]}: no statement allows ${e.operation}`, 'muted')], width, 4));
-      for (const f of found) policyLines(input, sink, f, new Map(), 'missing from', 'deny', `no statement allows ${e.operation}`);
-    }
-  }
-  // Statements toggled off on this call, in documents the call no longer names: still shown, to be put back.
+  const deciding = groupStatements(e.statements).map((group) => ({
+    found: findDecidingPolicy(scenario, e, group[0] as DecidingStatement),
+    marks: new Map<number, Tone>(group.map((st) => [st.index, st.effect === 'Deny' ? 'deny' : 'allow'] as const)),
+    which: group.map((st) => `statement ${st.index}${st.sid ? ` ${st.sid}` : ''}`).join(', '),
+  }));
+  const missing = e.decision === 'ImplicitlyDenied' ? e.missingAllow.map((kind) => ({ kind, found: findMissingPolicies(scenario, e, kind) })) : [];
+  const named = new Set([...deciding.map((d) => d.found), ...missing.flatMap((m) => m.found)].map((f) => (f.document ? documentPointer(scenario, f.document) : undefined)));
+
+  // Statements toggled off on this call in documents it no longer names: shown first, to be put back.
   const here = callIdentity(e);
-  const elsewhere = [...new Set((input.removed ?? []).filter((r) => r.call === here && !sink.shown.has(r.document)).map((r) => r.document))];
+  const elsewhere = [...new Set((input.removed ?? []).filter((r) => r.call === here && !named.has(r.document)).map((r) => r.document))];
   for (const ptr of elsewhere) {
     const document = valueAt(scenario, ptr);
     const title = (input.removed ?? []).find((r) => r.document === ptr)?.title ?? ptr;
     if (document && typeof document === 'object' && 'Statement' in document) {
       policyLines(input, sink, { kind: 'identity', title, document: document as PolicyDocument }, new Map(), 'toggled off in', 'warn', 'space puts a statement back');
+    }
+  }
+  for (const d of deciding) policyLines(input, sink, d.found, d.marks, verb, look.tone, d.which);
+  if (missing.length) {
+    out.push(...heading(`no allow in: ${e.missingAllow.map((k) => POLICY_KIND_NAMES[k]).join(', ')}`, width, 'deny'));
+    for (const { kind, found } of missing) {
+      if (!found.length) out.push(...wrapLine([span(`  ${POLICY_KIND_NAMES[kind]}: no statement allows ${e.operation}`, 'muted')], width, 4));
+      for (const f of found) policyLines(input, sink, f, new Map(), 'missing from', 'deny', `no statement allows ${e.operation}`);
     }
   }
   out.push(...field('why', e.explanation, width));

@@ -73,22 +73,30 @@ export function keyBarItems(state: ReplayState, statements: number): readonly Ke
     ...undo,
     ['f filter', 3],
     ['/ search', 3],
-    [statements > 0 ? 'tab detail: space toggles a statement' : 'tab', statements > 0 ? 2 : 1],
+    [statements > 0 ? 'tab detail (space toggles a statement)' : 'tab', 1],
     ['? help', 0],
     ['q quit', 0],
   ];
 }
 
-/** Joins the key items that fit in `width`, dropping the most droppable first. Pure. */
+/** Joins the key items that fit in `width`: the least droppable first, each where it fits, in their own order. Pure. */
 export function keyBar(items: readonly KeyItem[], width: number): string {
-  let kept = [...items];
-  const text = () => kept.map(([t]) => t).join(' · ');
-  while (textWidth(text()) > width && kept.some(([, d]) => d > 0)) {
-    const worst = Math.max(...kept.map(([, d]) => d));
-    const i = kept.map(([, d]) => d).lastIndexOf(worst);
-    kept = kept.filter((_, j) => j !== i);
+  const kept = new Set<number>();
+  const text = (set: ReadonlySet<number>) =>
+    items
+      .filter((_, i) => set.has(i))
+      .map(([t]) => t)
+      .join(' · ');
+  const levels = [...new Set(items.map(([, d]) => d))].sort((a, b) => a - b);
+  for (const level of levels) {
+    items.forEach(([, d], i) => {
+      if (d !== level) return;
+      const next = new Set(kept).add(i);
+      // The keys that matter most stay even when the row is too short for them all.
+      if (level === 0 || textWidth(text(next)) <= width) kept.add(i);
+    });
   }
-  return text();
+  return text(kept);
 }
 
 /** The bottom row: the search prompt, a message, the work under way, or the keys. */
@@ -262,9 +270,8 @@ export function helpLines(width: number): readonly Line[] {
       [
         [span('panes', 'accent', { bold: true })],
         [span('  map     stages and actions with account, region and status as of the selected event (✔ succeeded, ✖ failed, ▸ running, · not run, ⟳ rollback)')],
-        [span('  trace   one row per event, indented under its parent; ✖ in the margin marks the first denial; after a what-if, △ marks a call whose decision changed and + a call reached only now')],
-        [span('  detail  the selected event: caller, operation, resource, decision, the deciding statements inside their policy documents (▶; - off: toggled off), the AWS message and the CloudTrail records')],
-        [span('  fixes   x: the verified fixes of the first denial, each with where the run gets after it; Enter applies one and re-runs the replay, u undoes')],
+        [span('  trace   a row per event under its parent; ✖ the first denial; after a what-if △ a changed decision, + a call reached only now')],
+        [span('  detail  the selected event: who, what, where, the decision, the deciding statements in their documents (▶; - off: toggled off), the AWS message')],
       ],
       width,
       10,

@@ -25,14 +25,14 @@ export interface KeyContext {
 
 /** The keys, as the help screen lists them. */
 export const KEY_HELP: readonly (readonly [string, string])[] = [
-  ['→ l  j ↓', 'step forward (in the detail pane: the next statement, or scroll)'],
-  ['← h  k ↑', 'step back (in the detail pane: the statement before, or scroll)'],
+  ['→ l  j ↓', 'step forward (detail pane: next statement, or scroll)'],
+  ['← h  k ↑', 'step back (detail pane: statement before, or scroll)'],
   ['PgDn PgUp', 'a page forward / back (or scroll the detail pane)'],
   ['g Home  G End', 'first / last event'],
   ['space', 'play / pause'],
-  ['space (detail)', 'in the detail pane: toggle the statement under the cursor off / on, re-run and show what changed'],
-  ['x', 'the verified fixes of the first denial: ↑↓ choose, Enter applies one and re-runs, Esc closes'],
-  ['u', 'undo the last fix or toggled statement (back to the run before)'],
+  ['space (detail)', 'toggle the statement under the cursor off / on and re-run'],
+  ['x', 'verified fixes: ↑↓ choose, Enter applies one and re-runs, Esc'],
+  ['u', 'undo the last fix or toggled statement'],
   ['d', 'jump to the first denial'],
   ['f', 'cycle the filter: full → fails → notes'],
   ['/', 'search (Enter jumps to the next match, Esc cancels)'],
