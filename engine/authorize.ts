@@ -92,12 +92,30 @@ interface PolicyUse {
   readonly doc: PolicyDocument;
   readonly variant: string;
   readonly prepared: Prepared;
+  /** This use in the memo key: an id of its kind, name, document identity and variant. */
+  readonly key: string;
 }
 
 const factsCache = new WeakMap<object, DocumentFacts>();
 const preparedCache = new WeakMap<object, Map<string, Prepared>>();
 const docIds = new WeakMap<object, number>();
 let nextDocId = 1;
+
+const textIds = new Map<string, number>();
+let nextTextId = 1;
+/** Past this many texts the table starts afresh (ids are never reused, so old memo keys only miss). */
+const MAX_TEXT_IDS = 100_000;
+
+/** A short, never reused id for a text: long memo key parts computed once per world become `#<id>`. */
+function textId(text: string): string {
+  let id = textIds.get(text);
+  if (id === undefined) {
+    if (textIds.size >= MAX_TEXT_IDS) textIds.clear();
+    id = nextTextId++;
+    textIds.set(text, id);
+  }
+  return `#${id}`;
+}
 
 function docId(doc: object): number {
   let id = docIds.get(doc);
@@ -188,7 +206,7 @@ function preparePolicy(world: World, kind: PolicyKind, name: string, doc: Policy
     prepared = { policy: usable ? validated : undefined, errors };
     byVariant.set(variant, prepared);
   }
-  return { kind, name, doc, variant, prepared };
+  return { kind, name, doc, variant, prepared, key: textId(`${kind}:${name}:${docId(doc)}:${variant}`) };
 }
 
 const roleIndexCache = new WeakMap<World, Map<string, Role>>();
@@ -451,33 +469,44 @@ function levels(world: World, account: string, type: 'SERVICE_CONTROL_POLICY' | 
   return found;
 }
 
-/** The memo key: the request, and the identity (and rewrite) of every document involved. */
+const levelKeys = new WeakMap<readonly Level[], string>();
+
+/** The levels' part of the memo key (levels are cached per world, so this is computed once per world). */
+function levelsKey(ls: readonly Level[]): string {
+  if (ls.length === 0) return '[]';
+  let k = levelKeys.get(ls);
+  if (k === undefined) {
+    k = textId(`[${ls.map((l) => `[${JSON.stringify(l.target)},[${l.policies.map((u) => u.key).join(',')}]]`).join(',')}]`);
+    levelKeys.set(ls, k);
+  }
+  return k;
+}
+
+/**
+ * The memo key: the request, and the identity (and rewrite) of every document involved. One
+ * part per line: JSON values (JSON text never holds a raw newline), `#<id>` text ids, `-` for none.
+ */
 function memoKey(plan: Plan): string {
-  const use = (u: PolicyUse | undefined) => (u ? `${u.kind}:${u.name}:${docId(u.doc)}:${u.variant}` : '');
-  const lvl = (ls: readonly Level[]) => ls.map((l) => [l.target, l.policies.map(use)]);
-  return JSON.stringify([
-    plan.principal,
-    plan.callerName,
-    plan.call.operation,
-    plan.resource,
-    plan.resourceAccount,
-    plan.call.region,
-    plan.context,
-    plan.call.facts ?? null,
-    plan.identity.map(use),
+  const use = (u: PolicyUse | undefined) => (u ? u.key : '-');
+  const key = plan.key;
+  return [
+    JSON.stringify([plan.principal, plan.callerName, plan.call.operation, plan.resource, plan.resourceAccount, plan.call.region]),
+    JSON.stringify(plan.context),
+    plan.call.facts ? JSON.stringify(plan.call.facts) : 'null',
+    `[${plan.identity.map(use).join(',')}]`,
     use(plan.boundary),
     use(plan.session),
     use(plan.resourcePolicy),
     plan.resourcePolicyAbsent,
-    lvl(plan.scps),
-    lvl(plan.rcps),
-    plan.key ? [plan.key.arn, plan.key.keyManager, plan.key.enabled] : null,
-    plan.grants.map((g) => [g.kind, g.index, g.grant]),
+    levelsKey(plan.scps),
+    levelsKey(plan.rcps),
+    key ? JSON.stringify([key.arn, key.keyManager, key.enabled]) : 'null',
+    plan.grants.length ? JSON.stringify(plan.grants.map((g) => [g.kind, g.index, g.grant])) : '[]',
     plan.sameOrganization,
     plan.blockPublicAccess ?? null,
-    plan.unresolved ?? null,
-    plan.errors,
-  ]);
+    plan.unresolved ? JSON.stringify(plan.unresolved) : 'null',
+    plan.errors.length ? JSON.stringify(plan.errors) : '[]',
+  ].join('\n');
 }
 
 // ---------------------------------------------------------------------------
