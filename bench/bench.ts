@@ -18,6 +18,7 @@ import { loadScenarioFile } from '../model/source.js';
 import type { Scenario } from '../model/schema.js';
 import { engineBaseline } from './engine-baseline.js';
 import { mutationWorkload } from './workload.js';
+import { drillWorkload } from './drills.js';
 import { longPipelineScenario, stackSetScenario } from './scale.js';
 
 const REFERENCE = 'reference/four-accounts-two-regions';
@@ -173,6 +174,11 @@ async function main(): Promise<void> {
   const longTimes: number[] = [];
   for (let i = 0; i < REPS; i++) longTimes.push(await timeMs(() => simulate(long)));
   record('pipeline of 50 stages across 20 accounts', 'ms', longTimes);
+
+  // 5. Drill generation: generated drills per second, each proven by simulating its four choices.
+  const drills: number[] = [];
+  for (let i = 0; i < Math.min(REPS, 3); i++) drills.push(await drillWorkload({ drills: 20, seed: 500 + i * 100 }));
+  record('generated drills (each proven by simulating its 4 choices)', 'drills/s', drills);
 
   const out = join(root, 'bench', 'results.json');
   mkdirSync(dirname(out), { recursive: true });
