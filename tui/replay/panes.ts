@@ -119,7 +119,7 @@ export function whatIfLine(run: WhatIfRun, depth: number, width: number): Line |
   const tail: Span[] = [
     span(' — ', 'muted'),
     span(after, good ? 'allow' : 'warn', { bold: true }),
-    span(` · △ ${counts.decision} changed`, 'changed'),
+    ...(counts.decision || counts.reached || counts.unreached ? [span(` · △ ${counts.decision} changed`, 'changed')] : [span(' · no call changed', 'muted')]),
     ...(counts.reached ? [span(` · + ${counts.reached} reached`, 'changed')] : []),
     ...(counts.unreached ? [span(` · ${counts.unreached} no longer reached`, 'muted')] : []),
     span(` · u undo${depth > 1 ? ` (${depth})` : ''}`, 'muted'),
