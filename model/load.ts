@@ -114,6 +114,12 @@ function load(input: string, options: LoadOptions): LoadResult {
   if (doc.errors.length > 0) return fail([...doc.errors.map((e) => yamlIssue(e, doc, 'error', offsetPosition, file)), ...warnings]);
   if (doc.contents === null) return fail([at('empty_document', 'the document holds only comments: expected a scenario mapping')]);
 
+  // The yaml library throws on a merge source that is not a mapping; report it where it is written.
+  if (!json && text.includes('<<')) {
+    const merges = mergeKeyIssues(doc);
+    if (merges.length > 0) return fail([...merges.map((m) => at(m.code, m.message, nodePosition(m.node, offsetPosition), formatPath(m.segments))), ...warnings]);
+  }
+
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -226,7 +232,13 @@ type NodeLike = { readonly range?: readonly [number, number, number] | null } | 
 /** The text of a mapping key; a merge key's value is `Symbol(<<)`. */
 const keyText = (key: unknown): string => {
   const value = isScalar(key) ? key.value : key;
-  return typeof value === 'symbol' ? (value.description ?? '') : String(value);
+  if (typeof value === 'symbol') return value.description ?? '';
+  try {
+    return String(value);
+  } catch {
+    // A complex key (`? { <<: 1 }`) converts itself to JSON, which can throw.
+    return '?';
+  }
 };
 
 function nodePosition(node: unknown, offsetPosition: (offset: number) => Position): Position {
@@ -332,6 +344,77 @@ function segmentsAtOffset(doc: Document, offset: number): PathSegment[] {
     }
     if (next === undefined) return out;
     node = next;
+  }
+  return out;
+}
+
+/** A merge key (`<<`, YAML 1.1 merge type) as the yaml library recognises one: a plain `<<` key. */
+function isMergeKey(key: unknown): boolean {
+  if (!isScalar(key)) return false;
+  if (typeof key.value === 'symbol') return key.value.description === '<<';
+  return key.value === '<<' && (!key.type || key.type === 'PLAIN');
+}
+
+/** What a merge source is, in the words of issue messages. */
+function describeNode(node: unknown): string {
+  if (isMap(node)) return 'a mapping';
+  if (isSeq(node)) return node.items.length === 0 ? 'an empty list' : 'a list';
+  if (isScalar(node)) return describeValue(node.value, typeof node.source === 'string' ? node.source : undefined);
+  return 'nothing';
+}
+
+interface MergeProblem {
+  readonly code: 'invalid_merge_key' | 'unresolved_alias';
+  readonly message: string;
+  readonly segments: readonly PathSegment[];
+  /** The node to point at (the merge key where the value is missing). */
+  readonly node: unknown;
+}
+
+/**
+ * Merge keys whose value is not a mapping, an alias of one, or a list of those
+ * (https://yaml.org/type/merge.html): `toJS` would throw on them. Walks the tree, keys
+ * included, without following aliases (their anchors are in the tree too). Pure.
+ */
+function mergeKeyIssues(doc: Document): MergeProblem[] {
+  const out: MergeProblem[] = [];
+  const sourceProblem = (source: unknown, segments: readonly PathSegment[], what: string): MergeProblem | undefined => {
+    const target = isAlias(source) ? source.resolve(doc) : source;
+    if (isAlias(source) && target === undefined) {
+      return { code: 'unresolved_alias', message: `alias refers to an anchor that is not defined before it: ${source.source}`, segments, node: source };
+    }
+    if (isMap(target)) return undefined;
+    const got = isAlias(source) ? `alias \`*${source.source}\` of ${describeNode(target)}` : describeNode(target);
+    return { code: 'invalid_merge_key', message: `merge key \`<<\` expects ${what}, got ${got}`, segments, node: source };
+  };
+  const stack: { readonly node: unknown; readonly segments: readonly PathSegment[] }[] = [{ node: doc.contents, segments: [] }];
+  while (stack.length > 0) {
+    const { node, segments } = stack.pop()!;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const path = [...segments, keyText(pair.key)];
+        if (isMergeKey(pair.key)) {
+          const value = pair.value;
+          const list = isAlias(value) ? value.resolve(doc) : value;
+          let problem: MergeProblem | undefined;
+          if (value === null || (isScalar(value) && value.value === null && (!value.range || value.range[0] === value.range[1]))) {
+            problem = { code: 'invalid_merge_key', message: 'merge key `<<` has no value: expected a mapping, an alias of one or a list of those', segments: path, node: pair.key };
+          } else if (isSeq(list)) {
+            for (let i = 0; i < list.items.length && !problem; i += 1) {
+              // An item of a list reached through an alias is pointed at through that alias.
+              const item = sourceProblem(list.items[i], [...path, i], 'a list of mappings or aliases of mappings');
+              problem = item && isAlias(value) ? { ...item, message: `${item.message} in the list \`*${value.source}\``, segments: path, node: value } : item;
+            }
+          } else problem = sourceProblem(value, path, 'a mapping, an alias of one or a list of those');
+          if (problem) out.push(problem);
+        }
+        stack.push({ node: pair.value, segments: path });
+        // A complex key (`? { <<: … }`) is converted too.
+        if (isMap(pair.key) || isSeq(pair.key)) stack.push({ node: pair.key, segments });
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => stack.push({ node: item, segments: [...segments, i] }));
+    }
   }
   return out;
 }

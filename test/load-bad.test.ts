@@ -42,6 +42,8 @@ const TABLE: readonly { readonly file: string; readonly code: string; readonly p
   { file: 'invalid-repository-arn.yaml', code: 'invalid_arn', path: 'codeCommitRepositories[0].arn', line: 21 },
   { file: 'invalid-role-arn.yaml', code: 'invalid_arn', path: 'roles[0].arn', line: 6 },
   { file: 'invalid-topic-arn.yaml', code: 'invalid_arn', path: 'snsTopics[0].arn', line: 21 },
+  { file: 'merge-key-not-mapping.yaml', code: 'invalid_merge_key', path: 'accounts[0].<<', line: 5 },
+  { file: 'merge-key-sequence.yaml', code: 'invalid_merge_key', path: 'accounts[0].<<[0]', line: 6 },
   { file: 'missing-artifact-store.yaml', code: 'missing_artifact_store', path: 'pipeline.pipeline', line: 27 },
   { file: 'missing-required-key.yaml', code: 'missing_key', path: 'accounts[0].name', line: 3 },
   { file: 'misspelt-artifact-store.yaml', code: 'unknown_key', path: 'pipeline.pipeline.artifactStors', line: 29 },

@@ -190,6 +190,32 @@ describe('refusals not covered by the fixture table', () => {
   });
 });
 
+describe('YAML merge keys', () => {
+  const tagsWith = (merge: string) => minimalWith("    name: tooling\n", `    name: tooling\n    tags:\n      owner: ci\n      <<: ${merge}\n`);
+  const first = (text: string) => {
+    const [issue] = issuesOf(`defaults: &defaults { team: platform }\nlist: &list [a, b]\n${text}`);
+    return issue && [issue.code, issue.path, issue.line, issue.column, issue.message];
+  };
+
+  it('a mapping, or a list of mappings, merges', () => {
+    const loaded = loadScenario(minimalWith("    name: tooling\n", '    name: tooling\n    tags:\n      <<: { team: platform }\n      <<: [{ env: prod }, { team: other, tier: web }]\n'), { file: 'case.yaml' });
+    expect(loaded.success && loaded.data.accounts[0]?.tags).toEqual({ team: 'platform', env: 'prod', tier: 'web' });
+  });
+
+  it('a merge source that is not a mapping is a located invalid_merge_key, never an internal error', () => {
+    // Given merge keys whose value is text, a list of text, an alias of a list, or nothing
+    // Then each is refused where the bad source is written
+    expect(first(tagsWith('production'))).toEqual(['invalid_merge_key', 'accounts[0].tags.<<', 11, 11, 'merge key `<<` expects a mapping, an alias of one or a list of those, got text `production`']);
+    expect(first(tagsWith('[*defaults, 3]'))).toEqual(['invalid_merge_key', 'accounts[0].tags.<<[1]', 11, 23, 'merge key `<<` expects a list of mappings or aliases of mappings, got the number `3`']);
+    expect(first(tagsWith('*list'))).toEqual(['invalid_merge_key', 'accounts[0].tags.<<', 11, 11, 'merge key `<<` expects a list of mappings or aliases of mappings, got text `a` in the list `*list`']);
+    expect(first(tagsWith('[*list]'))).toEqual(['invalid_merge_key', 'accounts[0].tags.<<[0]', 11, 12, 'merge key `<<` expects a list of mappings or aliases of mappings, got alias `*list` of a list']);
+    expect(first(tagsWith(''))).toEqual(['invalid_merge_key', 'accounts[0].tags.<<', 11, 7, 'merge key `<<` has no value: expected a mapping, an alias of one or a list of those']);
+    expect(first(tagsWith('*nowhere'))).toEqual(['unresolved_alias', 'accounts[0].tags.<<', 11, 11, 'alias refers to an anchor that is not defined before it: nowhere']);
+    // A merge key inside a complex key (found by test/fuzz.test.ts) is checked as well.
+    expect(issuesOf('? <<: *a\n')[0]).toMatchObject({ code: 'unresolved_alias', line: 1, column: 7 });
+  });
+});
+
 describe('never throws', () => {
   const wellFormed = (result: LoadResult) => {
     if (result.success) return;

@@ -14,6 +14,8 @@ export type Regression =
       readonly input: { readonly text: string; readonly file: string };
       /** The message of the internal error while the bug is open (the fuzz test tolerates it). */
       readonly knownInternalError?: string;
+      /** Once fixed: the first issue the input must produce, and where. */
+      readonly located?: { readonly code: string; readonly path: string; readonly line: number; readonly column: number };
     };
 
 const dir = fileURLToPath(new URL('.', import.meta.url));

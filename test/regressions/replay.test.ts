@@ -15,6 +15,7 @@ async function replay(r: Regression): Promise<void> {
       const loaded = loadScenario(r.input.text, { file: r.input.file });
       if (loaded.success) return;
       for (const issue of loaded.issues) expect(issue.code, issue.message).not.toBe('internal_error');
+      if (r.located) expect(loaded.issues[0]).toMatchObject({ ...r.located, file: r.input.file });
       return;
     }
   }
