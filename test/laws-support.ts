@@ -31,6 +31,9 @@ import { listBundledScenarios, loadScenarioFile } from '../model/source.js';
 /** Runs per property: ≥ 200 in `npm test`, more with PIPESIM_DEEP (`npm run test:deep`). */
 export const RUNS = process.env['PIPESIM_DEEP'] ? Number(process.env['PIPESIM_DEEP_RUNS'] ?? 2000) : 200;
 
+/** Per-test timeout: the tests are bounded by their run counts, not by time (a loaded machine is slow, not wrong). */
+export const TIMEOUT = process.env['PIPESIM_DEEP'] ? 3_600_000 : 600_000;
+
 /** One memo for every run of every law: repeated documents are evaluated once. */
 export const memo = createMemo();
 

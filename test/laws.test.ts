@@ -18,6 +18,7 @@ import {
   restrictingRemovals,
   RUNS,
   scenarioOf,
+  TIMEOUT,
   topologyBase,
   unrelatedCase,
   type LawCase,
@@ -32,7 +33,7 @@ beforeAll(async () => {
 const check = (name: LawName, cases: () => fc.Arbitrary<LawCase>, title: string = name, numRuns = RUNS) =>
   it(`${title} (${numRuns} runs)`, async () => {
     await fc.assert(fc.asyncProperty(cases(), (c) => LAWS[name](c)), { numRuns });
-  });
+  }, TIMEOUT);
 
 describe('laws', () => {
   check('determinism', () => mutatedCase(anyBase(ids)), 'determinism: the same input gives deep-equal results');
@@ -59,5 +60,5 @@ describe('laws', () => {
       }),
       { numRuns: RUNS >= 1000 ? 50 : 4 },
     );
-  });
+  }, TIMEOUT);
 });
