@@ -46,7 +46,7 @@
  */
 import { parseArn, roleName } from '../model/arn.js';
 import type { Role, Scenario } from '../model/schema.js';
-import { findRole, type World } from '../model/world.js';
+import { accountsInOu, findRole, type World } from '../model/world.js';
 import { stableId } from './audit.js';
 import type { Plan } from './plan.js';
 import { callAll, callBy, where } from './providers.js';
@@ -68,24 +68,6 @@ export function stackSetsOrgAdminRoleArn(managementAccount: string): string {
 /** The name StackSets gives the execution role it creates in member accounts (pipesim's stand-in for its suffix). */
 export function stackSetsExecRoleName(managementAccount: string): string {
   return `stacksets-exec-${stableId('stacksets-exec', managementAccount).replaceAll('-', '')}`;
-}
-
-/** The accounts under an OU (recursively), or under the root, as the scenario's organization lists them. Pure. */
-export function accountsInOu(scenario: Scenario, ouId: string): readonly string[] {
-  const org = scenario.organization;
-  if (!org) return [];
-  const inside = new Set<string>([ouId]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const ou of org.ous) {
-      if (ou.parent && inside.has(ou.parent) && !inside.has(ou.id)) {
-        inside.add(ou.id);
-        grew = true;
-      }
-    }
-  }
-  return scenario.accounts.filter((a) => (ouId === org.rootId ? true : a.ou !== undefined && inside.has(a.ou))).map((a) => a.id);
 }
 
 /**

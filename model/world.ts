@@ -131,3 +131,22 @@ export function keyInRegion(world: World, key: KmsKey, region: string): KmsKey |
   }
   return undefined;
 }
+
+/** The accounts under an OU (recursively) or the root, as the scenario's organization lists them. Pure. */
+export function accountsInOu(scenario: Scenario, ouId: string): readonly string[] {
+  const org = scenario.organization;
+  if (!org) return [];
+  if (ouId === org.rootId) return scenario.accounts.map((a) => a.id);
+  const inside = new Set<string>([ouId]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const ou of org.ous) {
+      if (ou.parent && inside.has(ou.parent) && !inside.has(ou.id)) {
+        inside.add(ou.id);
+        grew = true;
+      }
+    }
+  }
+  return scenario.accounts.filter((a) => a.ou !== undefined && inside.has(a.ou)).map((a) => a.id);
+}

@@ -5,6 +5,7 @@
  */
 import { parseArn } from '../../model/arn.js';
 import type { Account, ActionDeclaration, Scenario } from '../../model/schema.js';
+import { accountsInOu } from '../../model/world.js';
 
 /** One action of the declaration with where it runs. */
 export interface LintAction {
@@ -112,25 +113,6 @@ export function productionAccounts(scenario: Scenario): ReadonlyMap<string, stri
     if (reason) out.set(account.id, reason);
   }
   return out;
-}
-
-/** The accounts under an OU, recursively (the root id names every account). Pure. */
-export function accountsInOu(scenario: Scenario, ouId: string): string[] {
-  const org = scenario.organization;
-  if (!org) return [];
-  if (ouId === org.rootId) return scenario.accounts.map((a) => a.id);
-  const inside = new Set<string>([ouId]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const ou of org.ous) {
-      if (ou.parent && inside.has(ou.parent) && !inside.has(ou.id)) {
-        inside.add(ou.id);
-        grew = true;
-      }
-    }
-  }
-  return scenario.accounts.filter((a) => a.ou !== undefined && inside.has(a.ou)).map((a) => a.id);
 }
 
 /** Whether the action is a StackSet action. Pure. */
