@@ -94,18 +94,69 @@ export function applyPatch(document: unknown, patch: unknown): PatchResult {
   return validatePatched(document, applied.document, patch as JsonPatch);
 }
 
-/** Applies the operations to a deep copy; the first failing one is an `invalid_patch` issue. Pure. */
+/**
+ * Applies the operations copy-on-write (fast-json-patch on copies of only the containers along
+ * each operation's paths, so untouched subtrees stay the input's own objects); the first failing
+ * one is an `invalid_patch` issue. Pure.
+ */
 export function applyOperations(document: unknown, patch: JsonPatch): { readonly success: true; readonly document: unknown } | { readonly success: false; readonly issues: readonly PatchIssue[] } {
-  let doc: unknown = jsonpatch.deepClone(document);
+  const copy = (value: unknown): unknown => (value !== null && typeof value === 'object' ? jsonpatch.deepClone(value) : value);
+  let doc: unknown = document !== null && typeof document === 'object' ? document : jsonpatch.deepClone(document);
+  const owned = new WeakSet<object>();
   for (let index = 0; index < patch.length; index += 1) {
     const operation = patch[index]!;
     try {
+      if (operation.op === 'move' || operation.op === 'test') {
+        // A move's removal can shift the containers its target path walks through, and a test
+        // compares the document as JSON: both take a full copy, as every operation once did.
+        const applied = jsonpatch.applyOperation(copy(doc), jsonpatch.deepClone(operation) as never, true, true, true, index).newDocument;
+        if (operation.op === 'move') doc = applied;
+        continue;
+      }
+      doc = ownPath(doc, operation.path, owned);
+      if (operation.op === 'copy') doc = ownPath(doc, operation.from, owned);
       doc = jsonpatch.applyOperation(doc, jsonpatch.deepClone(operation) as never, true, true, true, index).newDocument;
     } catch (error) {
       return { success: false, issues: [{ code: 'invalid_patch', path: `/${index}`, message: operationProblem(operation, error, doc), severity: 'error', operation: index }] };
     }
   }
   return { success: true, document: doc };
+}
+
+/**
+ * Copies the containers from the root down to the parent of the pointer's last token (those this
+ * application has not copied yet), so fast-json-patch can mutate them in place without touching
+ * the input. Walks as fast-json-patch does: array tokens of digits are indexes (`~~token`),
+ * objects only through their own properties (fast-json-patch refuses to edit inherited ones).
+ */
+function ownPath(doc: unknown, ptr: string, owned: WeakSet<object>): unknown {
+  if (ptr === '' || doc === null || typeof doc !== 'object') return doc;
+  const own = (node: object): Record<string, unknown> | unknown[] => {
+    if (owned.has(node)) return node as Record<string, unknown> | unknown[];
+    const copy = Array.isArray(node) ? [...(node as unknown[])] : { ...(node as Record<string, unknown>) };
+    owned.add(copy);
+    return copy;
+  };
+  const root = own(doc);
+  let parent = root;
+  const tokens = pointerSegments(ptr);
+  for (let i = 0; i < tokens.length - 1; i += 1) {
+    const token = tokens[i]!;
+    let at: string | number;
+    if (Array.isArray(parent)) {
+      if (!/^\d*$/.test(token)) break;
+      at = Number(token) | 0;
+    } else {
+      if (token === '__proto__' || !Object.hasOwn(parent, token)) break;
+      at = token;
+    }
+    const child = (parent as Record<string | number, unknown>)[at];
+    if (child === null || typeof child !== 'object') break;
+    const copy = own(child);
+    (parent as Record<string | number, unknown>)[at] = copy;
+    parent = copy;
+  }
+  return root;
 }
 
 function validatePatched(original: unknown, patched: unknown, patch: JsonPatch): PatchResult {
