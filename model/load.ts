@@ -109,7 +109,8 @@ function load(input: string, options: LoadOptions): LoadResult {
     if (problem) return fail([at('invalid_json', problem.message, textPosition(text, problem.offset))]);
   }
 
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true, merge: !json, keepSourceTokens: false });
+  // logLevel 'error': the library's warnings (e.g. a collection used as a key) go to process warnings on stderr; issues report them instead.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true, merge: !json, keepSourceTokens: false, logLevel: 'error' });
   const warnings = doc.warnings.map((w) => yamlIssue(w, doc, 'warning', offsetPosition, file));
   if (doc.errors.length > 0) return fail([...doc.errors.map((e) => yamlIssue(e, doc, 'error', offsetPosition, file)), ...warnings]);
   if (doc.contents === null) return fail([at('empty_document', 'the document holds only comments: expected a scenario mapping')]);
