@@ -165,9 +165,11 @@ function validatePatched(original: unknown, patched: unknown, patch: JsonPatch):
     const raw = mapZodIssues(parsed.error.issues, patched, Scenario, () => undefined);
     return { success: false, issues: raw.filter((i) => i.severity === 'error').map((i) => afterPatch(i.code, i.segments, i.message, patch)) };
   }
-  const semantic = semanticIssues(parsed.data).filter((i) => i.severity === 'error');
+  // Shared first: the semantic checks keep what they derive from a policy document by its identity.
+  const data = shareStructure(original, parsed.data) as Scenario;
+  const semantic = semanticIssues(data).filter((i) => i.severity === 'error');
   if (semantic.length > 0) return { success: false, issues: semantic.map((i) => afterPatch(i.code, i.segments, i.message, patch)) };
-  return { success: true, data: shareStructure(original, parsed.data) as Scenario };
+  return { success: true, data };
 }
 
 /** An issue of the patched scenario, naming the operation that wrote there (the last one whose path covers it). */

@@ -76,8 +76,24 @@ function actionNames(service: string): readonly string[] | null {
 const wildcardRegExp = (pattern: string): RegExp =>
   new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
 
+/** Verdicts already given, by action text (the data does not change while the process runs). */
+const verdicts = new Map<string, ActionCheck>();
+/** Past this many actions the cache starts afresh. */
+const MAX_VERDICTS = 50_000;
+
 /** Checks `service:Action` (wildcards allowed) against the engine's data; `*` is always known. */
 export function checkAction(action: string): ActionCheck {
+  if (verdicts.has(action)) return verdicts.get(action);
+  const verdict = checkActionText(action);
+  // An unreadable data folder may be a passing condition: only verdicts are kept.
+  if (verdict !== undefined) {
+    if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+    verdicts.set(action, verdict);
+  }
+  return verdict;
+}
+
+function checkActionText(action: string): ActionCheck {
   const text = action.trim();
   if (text === '*') return { known: true };
   const colon = text.indexOf(':');

@@ -99,12 +99,35 @@ const valueIn = (document: unknown, segments: readonly PathSegment[]): unknown =
   return current;
 };
 
+type LibraryErrors = readonly { readonly message: string; readonly path: string }[];
+
+// INVARIANT: policy documents are never mutated in place (edits make new objects), so what is
+// derived from a document can be kept by its identity.
+const libraryErrors = new WeakMap<object, Map<PolicySiteKind, LibraryErrors>>();
+
+/** The library's grammar errors for a document of a kind, computed once per document object. */
+function grammarErrors(kind: PolicySiteKind, document: PolicyDocument): LibraryErrors {
+  let byKind = libraryErrors.get(document);
+  if (!byKind) {
+    byKind = new Map();
+    libraryErrors.set(document, byKind);
+  }
+  let errors = byKind.get(kind);
+  if (!errors) {
+    errors = VALIDATORS[kind](document);
+    byKind.set(kind, errors);
+  }
+  return errors;
+}
+
 /** Grammar of each policy for its kind → `invalid_policy`. Pure. */
 export function validatePolicyGrammar(scenario: Scenario): RawIssue[] {
   const issues: RawIssue[] = [];
   for (const site of policySites(scenario)) {
+    const errors = grammarErrors(site.kind, site.document);
+    if (errors.length === 0) continue;
     const found: { readonly issue: RawIssue; readonly statement: string; readonly misspelt?: string }[] = [];
-    for (const error of VALIDATORS[site.kind](site.document)) {
+    for (const error of errors) {
       const segments = joinLibraryPath(site.segments, error.path);
       const value = valueIn(site.document, segments.slice(site.segments.length));
       const { message, at } = restyle(error.message, segments, value);
@@ -124,26 +147,51 @@ export function validatePolicyGrammar(scenario: Scenario): RawIssue[] {
 const asList = (value: unknown): { readonly text: string; readonly index: number | undefined }[] =>
   typeof value === 'string' ? [{ text: value, index: undefined }] : Array.isArray(value) ? value.flatMap((v, i) => (typeof v === 'string' ? [{ text: v, index: i }] : [])) : [];
 
+/** Issues found in one document, with paths relative to it; computed once per document object. */
+function documentIssues(cache: WeakMap<object, readonly RawIssue[]>, document: PolicyDocument, find: (site: PolicySite) => RawIssue[]): readonly RawIssue[] {
+  let found = cache.get(document);
+  if (!found) {
+    found = find({ kind: 'identity', segments: [], document });
+    cache.set(document, found);
+  }
+  return found;
+}
+
+/** A document's issues placed at its site. */
+function atSite(site: PolicySite, found: readonly RawIssue[]): RawIssue[] {
+  return found.map((issue) => ({ ...issue, segments: [...site.segments, ...issue.segments] }));
+}
+
+const resourceIssues = new WeakMap<object, readonly RawIssue[]>();
+
+/** Resources of one document that are neither `*` nor an ARN (paths relative to the site). */
+function findResourceIssues(site: PolicySite): RawIssue[] {
+  const issues: RawIssue[] = [];
+  for (const { statement, segments } of statementsOf(site)) {
+    for (const field of ['Resource', 'NotResource'] as const) {
+      for (const { text, index } of asList(statement[field])) {
+        if (text === '*' || text.startsWith('arn:')) continue;
+        const looksLikeS3 = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(text);
+        const hint = looksLikeS3 ? `: did you mean \`arn:aws:s3:::${text}\`?` : '';
+        issues.push({
+          code: 'invalid_resource',
+          segments: index === undefined ? [...segments, field] : [...segments, field, index],
+          message: `expected \`*\` or an ARN for \`${field}\`, got ${quote(text)}${hint}`,
+          severity: 'error',
+          at: 'value',
+        });
+      }
+    }
+  }
+  return issues;
+}
+
 /** A `Resource` that is neither `*` nor an ARN matches everything in the engine → `invalid_resource`. Pure. */
 export function validatePolicyResources(scenario: Scenario): RawIssue[] {
   const issues: RawIssue[] = [];
   for (const site of policySites(scenario)) {
-    for (const { statement, segments } of statementsOf(site)) {
-      for (const field of ['Resource', 'NotResource'] as const) {
-        for (const { text, index } of asList(statement[field])) {
-          if (text === '*' || text.startsWith('arn:')) continue;
-          const looksLikeS3 = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(text);
-          const hint = looksLikeS3 ? `: did you mean \`arn:aws:s3:::${text}\`?` : '';
-          issues.push({
-            code: 'invalid_resource',
-            segments: index === undefined ? [...segments, field] : [...segments, field, index],
-            message: `expected \`*\` or an ARN for \`${field}\`, got ${quote(text)}${hint}`,
-            severity: 'error',
-            at: 'value',
-          });
-        }
-      }
-    }
+    const found = documentIssues(resourceIssues, site.document, findResourceIssues);
+    if (found.length > 0) issues.push(...atSite(site, found));
   }
   scenario.stacks.forEach((stack, i) =>
     stack.calls.forEach((call, j) => {
@@ -169,16 +217,29 @@ function unknownActionIssue(action: string, segments: readonly PathSegment[]): R
   return { code: 'unknown_action', segments, message, severity: 'warning', at: 'value' };
 }
 
+const actionIssues = new WeakMap<object, readonly RawIssue[]>();
+
+/** Actions of one document the engine's data does not know (paths relative to the site). */
+function findActionIssues(site: PolicySite): RawIssue[] {
+  const issues: RawIssue[] = [];
+  for (const { statement, segments } of statementsOf(site)) {
+    for (const field of ['Action', 'NotAction'] as const) {
+      for (const { text, index } of asList(statement[field])) {
+        const issue = unknownActionIssue(text, index === undefined ? [...segments, field] : [...segments, field, index]);
+        if (issue) issues.push(issue);
+      }
+    }
+  }
+  return issues;
+}
+
 /** Actions the engine's data does not know (wildcards allowed) → warning `unknown_action`. */
 export function validateActions(scenario: Scenario): RawIssue[] {
   const issues: RawIssue[] = [];
   const push = (issue: RawIssue | undefined) => issue && issues.push(issue);
   for (const site of policySites(scenario)) {
-    for (const { statement, segments } of statementsOf(site)) {
-      for (const field of ['Action', 'NotAction'] as const) {
-        for (const { text, index } of asList(statement[field])) push(unknownActionIssue(text, index === undefined ? [...segments, field] : [...segments, field, index]));
-      }
-    }
+    const found = documentIssues(actionIssues, site.document, findActionIssues);
+    if (found.length > 0) issues.push(...atSite(site, found));
   }
   scenario.keys.forEach((key, i) =>
     key.grants.forEach((grant, j) =>
