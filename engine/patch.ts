@@ -8,6 +8,7 @@
  * (`/roles/0/inlinePolicies` exists even where the file leaves it out).
  */
 import jsonpatch from 'fast-json-patch';
+import type { z } from 'zod';
 import { isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Issue, LocatedIssue, Position } from '../model/issues.js';
 import { formatPath, type PathSegment } from '../model/path.js';
@@ -160,7 +161,7 @@ function ownPath(doc: unknown, ptr: string, owned: WeakSet<object>): unknown {
 }
 
 function validatePatched(original: unknown, patched: unknown, patch: JsonPatch): PatchResult {
-  const parsed = Scenario.safeParse(patched);
+  const parsed = parsePatched(original, patched);
   if (!parsed.success) {
     const raw = mapZodIssues(parsed.error.issues, patched, Scenario, () => undefined);
     return { success: false, issues: raw.filter((i) => i.severity === 'error').map((i) => afterPatch(i.code, i.segments, i.message, patch)) };
@@ -169,6 +170,52 @@ function validatePatched(original: unknown, patched: unknown, patch: JsonPatch):
   const data = shareStructure(original, parsed.data) as Scenario;
   const semantic = semanticIssues(data).filter((i) => i.severity === 'error');
   if (semantic.length > 0) return { success: false, issues: semantic.map((i) => afterPatch(i.code, i.segments, i.message, patch)) };
+  return { success: true, data };
+}
+
+// INVARIANT: scenarios are values, never mutated in place (as policy documents, engine/authorize.ts).
+/** Documents known to be valid scenarios that parse to themselves, by identity. */
+const fixpoints = new WeakMap<object, boolean>();
+
+/** Whether a document is a valid scenario equal (as JSON) to its own parse: a loaded scenario is. */
+function isFixpoint(document: object): boolean {
+  let known = fixpoints.get(document);
+  if (known === undefined) {
+    const parsed = Scenario.safeParse(document);
+    known = parsed.success && JSON.stringify(parsed.data) === JSON.stringify(document);
+    fixpoints.set(document, known);
+  }
+  return known;
+}
+
+const ScenarioKeys: ReadonlySet<string> = new Set(Object.keys(Scenario.shape));
+const partSchemas = new Map<string, z.ZodType>();
+
+/**
+ * `Scenario.safeParse(patched)`, parsing only the top-level fields the patch changed when the
+ * original is a scenario that parses to itself: the scenario has no rule across its fields, so an
+ * unchanged field parses to itself again. Any problem is left to the full parse, which reports it.
+ */
+function parsePatched(original: unknown, patched: unknown): { readonly success: true; readonly data: unknown } | { readonly success: false; readonly error: z.ZodError } {
+  if (!isPlainObject(original) || !isPlainObject(patched) || !isFixpoint(original)) return Scenario.safeParse(patched);
+  for (const key in patched) if (!ScenarioKeys.has(key)) return Scenario.safeParse(patched);
+  const changed = [...ScenarioKeys].filter((k) => k in patched !== k in original || patched[k] !== original[k]);
+  if (changed.length === 0) return { success: true, data: original };
+  const id = changed.join(',');
+  let schema = partSchemas.get(id);
+  if (!schema) {
+    schema = Scenario.pick(Object.fromEntries(changed.map((k) => [k, true])) as Record<keyof Scenario, true>);
+    partSchemas.set(id, schema);
+  }
+  const part = schema.safeParse(Object.fromEntries(changed.filter((k) => k in patched).map((k) => [k, patched[k]])));
+  if (!part.success) return Scenario.safeParse(patched);
+  const parsedPart = part.data as Record<string, unknown>;
+  // In the schema's key order, as the full parse writes them.
+  const data: Record<string, unknown> = {};
+  for (const key of ScenarioKeys) {
+    const from = changed.includes(key) ? parsedPart : original;
+    if (key in from) data[key] = from[key];
+  }
   return { success: true, data };
 }
 
