@@ -380,8 +380,11 @@ function resourcesOf(e: CallEvaluatedEvent, world: World): CloudTrailRecord['res
 
 const STATE: Readonly<Record<'Succeeded' | 'Failed' | 'Invalid', string>> = { Succeeded: 'SUCCEEDED', Failed: 'FAILED', Invalid: 'FAILED' };
 
+const BRIDGED: ReadonlySet<TraceEvent['type']> = new Set(['execution.started', 'execution.finished', 'stage.started', 'stage.finished', 'action.started', 'action.finished']);
+
 /** The CodePipeline EventBridge event for a state change, if the trace event is one. */
 function bridgeFor(e: TraceEvent, plan: Plan, pipelineVersion: number, executionId: string, started: ReadonlyMap<string, Extract<TraceEvent, { type: 'action.started' }>>): EventBridgeEvent | null {
+  if (!BRIDGED.has(e.type)) return null;
   // Events are delivered in the pipeline's account and Region, for the pipeline resource.
   const common = { version: '0' as const, id: stableId('eb', e.seq), source: 'aws.codepipeline' as const, account: plan.account, time: e.time, region: plan.region, resources: [plan.pipelineArn], seq: e.seq };
   const detail = { pipeline: plan.pipelineName, 'execution-id': executionId, version: pipelineVersion, 'pipeline-execution-attempt': 1 };
