@@ -37,11 +37,24 @@ export interface Recorder {
   readonly nextSeq: () => number;
 }
 
+/** ISO 8601 times already formatted, by epoch milliseconds (runs repeat the same clock; bounded). */
+const isoTimes = new Map<number, string>();
+
+function isoTime(ms: number): string {
+  let text = isoTimes.get(ms);
+  if (text === undefined) {
+    text = new Date(ms).toISOString().replace('.000Z', 'Z');
+    if (isoTimes.size >= 100_000) isoTimes.clear();
+    isoTimes.set(ms, text);
+  }
+  return text;
+}
+
 /** Creates a recorder that numbers events from `seq`. */
 export function createRecorder(ctx: StepContext, seq: number): Recorder {
   const events: TraceEvent[] = [];
   let next = seq;
-  const time = (s: number) => new Date(ctx.startMs + s * 1000).toISOString().replace('.000Z', 'Z');
+  const time = (s: number) => isoTime(ctx.startMs + s * 1000);
   const emit = (draft: EventDraft): number => {
     const n = next++;
     events.push({ ...draft, seq: n, time: time(n) } as TraceEvent);
