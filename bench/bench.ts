@@ -187,22 +187,34 @@ async function main(): Promise<void> {
   console.log(`\n${figures.filter((f) => f.met).length} goals met, ${missed.length} not met${missed.length ? `: ${missed.map((f) => f.name).join('; ')}` : ''}. Written to bench/results.json`);
 }
 
-/** Runs the mutation workload on `threads` worker threads at once; the sum of their runs per second. */
+/**
+ * Runs the mutation workload on `threads` worker threads at once: every worker loads and warms
+ * up first, then all are started together; the figure is all their runs over the time from the
+ * start to the last worker's end (so a worker that runs alone, early or late, counts no extra).
+ */
 async function parallelWorkload(threads: number, runsEach: number, seed: number): Promise<number> {
   const script = join(dirname(fileURLToPath(import.meta.url)), 'workload-worker.js');
-  const rates = await Promise.all(
-    Array.from({ length: threads }, (_, i) =>
-      new Promise<number>((resolve, reject) => {
-        const w = new Worker(script, { workerData: { runs: runsEach, seed: seed + i } });
-        w.once('message', (rate: number) => {
-          resolve(rate);
-          void w.terminate();
-        });
-        w.once('error', reject);
-      }),
-    ),
-  );
-  return rates.reduce((a, b) => a + b, 0);
+  const workers = Array.from({ length: threads }, (_, i) => new Worker(script, { workerData: { runs: runsEach, seed: seed + i } }));
+  const message = (w: Worker, type: string) =>
+    new Promise<{ readonly type: string; readonly ms?: number }>((resolve, reject) => {
+      const onMessage = (m: { readonly type: string; readonly ms?: number }) => {
+        if (m.type !== type) return;
+        w.off('message', onMessage);
+        resolve(m);
+      };
+      w.on('message', onMessage);
+      w.once('error', reject);
+    });
+  try {
+    await Promise.all(workers.map((w) => message(w, 'ready')));
+    const done = workers.map((w) => message(w, 'done'));
+    const start = performance.now();
+    for (const w of workers) w.postMessage('go');
+    await Promise.all(done);
+    return (threads * runsEach * 1000) / (performance.now() - start);
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
 }
 
 await main();

@@ -10,11 +10,21 @@ import { applyPatch } from '../engine/patch.js';
 import { simulate } from '../engine/simulate.js';
 import type { Scenario } from '../model/schema.js';
 
-/** Runs `runs` mutated simulations after a short warm-up; returns runs per second. */
-export async function mutationWorkload(scenario: Scenario, options: { readonly runs: number; readonly seed: number }): Promise<number> {
+/** Mutations not timed: they warm the JIT, the policy engine's data and the memo. */
+const WARM_UP = 20;
+
+/** A prepared workload: `warmUp` runs the untimed mutations, `run` the timed ones and returns its milliseconds. */
+export interface MutationWorkload {
+  readonly runs: number;
+  readonly warmUp: () => Promise<void>;
+  readonly run: () => Promise<number>;
+}
+
+/** Prepares `runs` mutated simulations (after a short warm-up) of a scenario. */
+export function prepareMutationWorkload(scenario: Scenario, options: { readonly runs: number; readonly seed: number }): MutationWorkload {
   const base = internPolicies(scenario);
   const memo = createMemo();
-  const mutations = fc.sample(policyMutation(base), { numRuns: options.runs + 20, seed: options.seed });
+  const mutations = fc.sample(policyMutation(base), { numRuns: options.runs + WARM_UP, seed: options.seed });
   const one = async (patch: readonly unknown[]) => {
     const patched = applyPatch(base, patch);
     if (!patched.success) throw new Error(`a mutation did not apply: ${patched.issues[0]?.message}`);
@@ -28,8 +38,22 @@ export async function mutationWorkload(scenario: Scenario, options: { readonly r
       throw new Error('a failed run without a failed action');
     }
   };
-  for (const m of mutations.slice(0, 20)) await one(m.patch);
-  const t = performance.now();
-  for (const m of mutations.slice(20)) await one(m.patch);
-  return (options.runs * 1000) / (performance.now() - t);
+  return {
+    runs: options.runs,
+    warmUp: async () => {
+      for (const m of mutations.slice(0, WARM_UP)) await one(m.patch);
+    },
+    run: async () => {
+      const t = performance.now();
+      for (const m of mutations.slice(WARM_UP)) await one(m.patch);
+      return performance.now() - t;
+    },
+  };
+}
+
+/** Runs `runs` mutated simulations after a short warm-up; returns runs per second. */
+export async function mutationWorkload(scenario: Scenario, options: { readonly runs: number; readonly seed: number }): Promise<number> {
+  const w = prepareMutationWorkload(scenario, options);
+  await w.warmUp();
+  return (w.runs * 1000) / (await w.run());
 }
