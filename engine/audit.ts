@@ -150,14 +150,22 @@ interface SessionFacts {
 
 function sessionFacts(events: readonly TraceEvent[]): SessionFacts {
   const calls = events.filter((e): e is CallEvaluatedEvent => e.type === 'call.evaluated');
+  // For each AssumeRole, the session the role next appears with in the trace: one backward pass
+  // keeping, per role (case-insensitive), the session of its nearest later call.
+  const laterSession = new Map<number, string | undefined>();
+  const nearest = new Map<string, string>();
+  for (let i = calls.length - 1; i >= 0; i -= 1) {
+    const e = calls[i]!;
+    if (e.operation === 'sts:AssumeRole') laterSession.set(i, nearest.get(e.resource.toLowerCase()));
+    if (e.sessionArn) nearest.set(e.principal.toLowerCase(), e.sessionArn);
+  }
   const nameBySeq = new Map<number, string>();
   const createdAt = new Map<string, string>();
   calls.forEach((e, i) => {
     if (e.operation !== 'sts:AssumeRole') return;
     const requested = firstOf(e.context['sts:RoleSessionName']);
     // Otherwise the session name the role next appears with in the trace.
-    const later = calls.slice(i + 1).find((c) => c.sessionArn && c.principal.toLowerCase() === e.resource.toLowerCase());
-    const name = requested ?? later?.sessionArn?.split('/').pop() ?? 'session';
+    const name = requested ?? laterSession.get(i)?.split('/').pop() ?? 'session';
     nameBySeq.set(e.seq, name);
     if (e.decision === 'Allowed') {
       const session = sessionArnOf(e.resource, name);
@@ -176,9 +184,17 @@ function firstOf(v: string | readonly string[] | undefined): string | undefined 
   return Array.isArray(v) ? v[0] : (v as string | undefined);
 }
 
+const roleIds = new Map<string, string>();
+const sessionKeyIds = new Map<string, string>();
+
 /** The role id (`AROA…`) IAM would have given a role. */
 function roleId(roleArn: string): string {
-  return awsUniqueId('AROA', 21, 'role', roleArn.toLowerCase());
+  return roleIds.get(roleArn) ?? remember(roleIds, roleArn, awsUniqueId('AROA', 21, 'role', roleArn.toLowerCase()));
+}
+
+/** The access key id (`ASIA…`) of a role session. */
+function sessionKeyId(sessionArn: string): string {
+  return sessionKeyIds.get(sessionArn) ?? remember(sessionKeyIds, sessionArn, awsUniqueId('ASIA', 20, 'key', sessionArn));
 }
 
 /** The service that makes a call on a session's behalf, from the session name pipesim gives it. */
@@ -197,18 +213,19 @@ function userIdentity(e: CallEvaluatedEvent, sessions: SessionFacts): Record<str
   const account = parseArn(roleArn)?.account ?? '';
   const sessionName = e.sessionArn.split('/').pop() ?? '';
   const via = viaServiceOf(e) ?? sessionService(sessionName);
-  return {
+  const identity: Record<string, unknown> = {
     type: 'AssumedRole',
     principalId: `${roleId(roleArn)}:${sessionName}`,
     arn: e.sessionArn,
     accountId: account,
-    accessKeyId: awsUniqueId('ASIA', 20, 'key', e.sessionArn),
+    accessKeyId: sessionKeyId(e.sessionArn),
     sessionContext: {
       sessionIssuer: { type: 'Role', principalId: roleId(roleArn), arn: roleArn, accountId: account, userName: roleName(roleArn) },
       attributes: { creationDate: sessions.createdAt.get(e.sessionArn) ?? e.time, mfaAuthenticated: 'false' },
     },
-    ...(via ? { invokedBy: via } : {}),
   };
+  if (via) identity['invokedBy'] = via;
+  return identity;
 }
 
 /** The service a call came through (`kms:ViaService`, `aws:CalledVia`), as its global name. */
@@ -250,8 +267,9 @@ function recipients(e: CallEvaluatedEvent, world: World): readonly string[] {
 function trailFor(e: CallEvaluatedEvent, world: World, sessions: SessionFacts): CloudTrailRecord[] {
   const op = e.operation.toLowerCase();
   if (PERMISSION_ONLY.has(op)) return [];
-  const [service = ''] = e.operation.split(':');
-  const name = EVENT_NAMES[op] ?? e.operation.split(':')[1] ?? '';
+  const colon = e.operation.indexOf(':');
+  const service = colon < 0 ? e.operation : e.operation.slice(0, colon);
+  const name = EVENT_NAMES[op] ?? (colon < 0 ? '' : e.operation.split(':')[1] ?? '');
   const denied = e.decision !== 'Allowed';
   const data = DATA_EVENTS.has(op);
   const identity = userIdentity(e, sessions);
@@ -259,47 +277,52 @@ function trailFor(e: CallEvaluatedEvent, world: World, sessions: SessionFacts): 
   const accounts = recipients(e, world);
   const shared = accounts.length > 1 ? stableId('shared', e.seq) : undefined;
   const sessionName = e.operation === 'sts:AssumeRole' ? sessions.nameBySeq.get(e.seq) ?? 'session' : undefined;
-  const base = {
-    eventVersion: '1.11',
-    eventTime: e.time,
-    eventSource: `${service}.amazonaws.com`,
-    eventName: name,
-    awsRegion: e.region,
-    sourceIPAddress: origin,
-    userAgent: origin,
-    ...(denied ? errorOf(e) : {}),
-    requestParameters: requestParameters(e, sessionName),
-    responseElements: denied ? null : responseElements(e, sessionName),
-    requestID: stableId('request', e.seq),
-    ...readOnlyOf(op, name),
-    ...withResources(resourcesOf(e, world)),
-    eventType: 'AwsApiCall' as const,
-    managementEvent: !data,
-    eventCategory: data ? ('Data' as const) : ('Management' as const),
-    seq: e.seq,
-  };
-  const { eventVersion, ...rest } = base;
-  return accounts.map((account) => ({
-    eventVersion,
-    // The role's account sees the caller of a cross-account AssumeRole as an account and principal id.
-    userIdentity: e.operation === 'sts:AssumeRole' && e.sessionArn && account !== e.callerAccount ? { type: 'AWSAccount', principalId: identity['principalId'], accountId: e.callerAccount } : identity,
-    ...rest,
-    eventID: accounts.length > 1 ? stableId('ct', e.seq, account) : stableId('ct', e.seq),
-    recipientAccountId: account,
-    ...(shared ? { sharedEventID: shared } : {}),
-  }));
+  const error = denied ? errorOf(e) : undefined;
+  const requestParams = requestParameters(e, sessionName);
+  const response = denied ? null : responseElements(e, sessionName);
+  const requestID = stableId('request', e.seq);
+  const readOnly = readOnlyOf(op, name);
+  const resources = resourcesOf(e, world);
+  const eventSource = `${service}.amazonaws.com`;
+  return accounts.map((account) => {
+    // Fields in the order CloudTrail writes them (the JSON contract keeps this order).
+    const record: Record<string, unknown> = {
+      eventVersion: '1.11',
+      // The role's account sees the caller of a cross-account AssumeRole as an account and principal id.
+      userIdentity: e.operation === 'sts:AssumeRole' && e.sessionArn && account !== e.callerAccount ? { type: 'AWSAccount', principalId: identity['principalId'], accountId: e.callerAccount } : identity,
+      eventTime: e.time,
+      eventSource,
+      eventName: name,
+      awsRegion: e.region,
+      sourceIPAddress: origin,
+      userAgent: origin,
+    };
+    if (error) {
+      record['errorCode'] = error.errorCode;
+      record['errorMessage'] = error.errorMessage;
+    }
+    record['requestParameters'] = requestParams;
+    record['responseElements'] = response;
+    record['requestID'] = requestID;
+    if (readOnly !== undefined) record['readOnly'] = readOnly;
+    if (resources) record['resources'] = resources;
+    record['eventType'] = 'AwsApiCall';
+    record['managementEvent'] = !data;
+    record['eventCategory'] = data ? 'Data' : 'Management';
+    record['seq'] = e.seq;
+    record['eventID'] = accounts.length > 1 ? stableId('ct', e.seq, account) : stableId('ct', e.seq);
+    record['recipientAccountId'] = account;
+    if (shared) record['sharedEventID'] = shared;
+    return record as unknown as CloudTrailRecord;
+  });
 }
 
-function withResources(resources: CloudTrailRecord['resources']): { readonly resources?: CloudTrailRecord['resources'] } {
-  return resources ? { resources } : {};
-}
-
-function readOnlyOf(op: string, name: string): { readonly readOnly?: boolean } {
-  const service = op.split(':')[0];
-  if (service === 'kms') return { readOnly: name === 'Decrypt' || name.startsWith('GenerateDataKey') || name.startsWith('Describe') || name.startsWith('Get') || name.startsWith('List') };
-  if (service === 's3') return { readOnly: name.startsWith('Get') || name.startsWith('List') || name.startsWith('Head') };
-  if (/^(Get|Describe|List|BatchGet)/.test(name)) return { readOnly: true };
-  return {};
+function readOnlyOf(op: string, name: string): boolean | undefined {
+  const service = op.slice(0, op.indexOf(':'));
+  if (service === 'kms') return name === 'Decrypt' || name.startsWith('GenerateDataKey') || name.startsWith('Describe') || name.startsWith('Get') || name.startsWith('List');
+  if (service === 's3') return name.startsWith('Get') || name.startsWith('List') || name.startsWith('Head');
+  if (/^(Get|Describe|List|BatchGet)/.test(name)) return true;
+  return undefined;
 }
 
 function requestParameters(e: CallEvaluatedEvent, sessionName: string | undefined): Record<string, unknown> | null {
@@ -310,7 +333,9 @@ function requestParameters(e: CallEvaluatedEvent, sessionName: string | undefine
       return { jobId: stableId('job', e.stage ?? '', e.action ?? '') };
     case 'sts:AssumeRole': {
       const sourceIdentity = firstOf(e.context['sts:SourceIdentity']);
-      return { roleArn: e.resource, roleSessionName: sessionName ?? 'session', ...(sourceIdentity ? { sourceIdentity } : {}) };
+      const params: Record<string, unknown> = { roleArn: e.resource, roleSessionName: sessionName ?? 'session' };
+      if (sourceIdentity) params['sourceIdentity'] = sourceIdentity;
+      return params;
     }
     case 'kms:Decrypt':
       return { encryptionAlgorithm: 'SYMMETRIC_DEFAULT', keyId: e.resource, encryptionContext: encryptionContextOf(e) };
@@ -321,13 +346,10 @@ function requestParameters(e: CallEvaluatedEvent, sessionName: string | undefine
       const [bucketName = '', ...key] = (arn?.resource ?? '').split('/');
       const sse = e.operation === 's3:PutObject' ? firstOf(e.context['s3:x-amz-server-side-encryption']) : undefined;
       const sseKey = e.operation === 's3:PutObject' ? firstOf(e.context['s3:x-amz-server-side-encryption-aws-kms-key-id']) : undefined;
-      return {
-        bucketName,
-        Host: `${bucketName}.s3.${e.region}.amazonaws.com`,
-        key: key.join('/'),
-        ...(sse ? { 'x-amz-server-side-encryption': sse } : {}),
-        ...(sseKey ? { 'x-amz-server-side-encryption-aws-kms-key-id': sseKey } : {}),
-      };
+      const params: Record<string, unknown> = { bucketName, Host: `${bucketName}.s3.${e.region}.amazonaws.com`, key: key.join('/') };
+      if (sse) params['x-amz-server-side-encryption'] = sse;
+      if (sseKey) params['x-amz-server-side-encryption-aws-kms-key-id'] = sseKey;
+      return params;
     }
     case 'lambda:InvokeFunction':
       return { functionName: e.resource };
@@ -352,7 +374,7 @@ function responseElements(e: CallEvaluatedEvent, sessionName: string | undefined
   const name = sessionName ?? 'session';
   const expiry = new Date(Date.parse(e.time) + 3600_000).toISOString().replace('.000Z', 'Z');
   return {
-    credentials: { accessKeyId: awsUniqueId('ASIA', 20, 'key', sessionArnOf(e.resource, name)), sessionToken: '<encoded session token blob>', expiration: expiry },
+    credentials: { accessKeyId: sessionKeyId(sessionArnOf(e.resource, name)), sessionToken: '<encoded session token blob>', expiration: expiry },
     assumedRoleUser: { assumedRoleId: `${roleId(e.resource)}:${name}`, arn: sessionArnOf(e.resource, name) },
   };
 }
@@ -368,10 +390,10 @@ function resourcesOf(e: CallEvaluatedEvent, world: World): CloudTrailRecord['res
     const bucketOwner = world.buckets.get(bucket)?.account;
     return [
       { type: 'AWS::S3::Object', ARN: e.resource },
-      { ...(bucketOwner ? { accountId: bucketOwner } : {}), type: 'AWS::S3::Bucket', ARN: `arn:aws:s3:::${bucket}` },
+      bucketOwner ? { accountId: bucketOwner, type: 'AWS::S3::Bucket', ARN: `arn:aws:s3:::${bucket}` } : { type: 'AWS::S3::Bucket', ARN: `arn:aws:s3:::${bucket}` },
     ];
   }
-  return [{ ARN: e.resource, ...(owner ? { accountId: owner } : {}) }];
+  return [owner ? { ARN: e.resource, accountId: owner } : { ARN: e.resource }];
 }
 
 // ---------------------------------------------------------------------------
@@ -386,37 +408,59 @@ const BRIDGED: ReadonlySet<TraceEvent['type']> = new Set(['execution.started', '
 function bridgeFor(e: TraceEvent, plan: Plan, pipelineVersion: number, executionId: string, started: ReadonlyMap<string, Extract<TraceEvent, { type: 'action.started' }>>): EventBridgeEvent | null {
   if (!BRIDGED.has(e.type)) return null;
   // Events are delivered in the pipeline's account and Region, for the pipeline resource.
-  const common = { version: '0' as const, id: stableId('eb', e.seq), source: 'aws.codepipeline' as const, account: plan.account, time: e.time, region: plan.region, resources: [plan.pipelineArn], seq: e.seq };
-  const detail = { pipeline: plan.pipelineName, 'execution-id': executionId, version: pipelineVersion, 'pipeline-execution-attempt': 1 };
+  // Fields in the order EventBridge writes them (the JSON contract keeps this order).
+  const event = (detailType: string, detail: Readonly<Record<string, unknown>>): EventBridgeEvent => ({
+    version: '0',
+    id: stableId('eb', e.seq),
+    source: 'aws.codepipeline',
+    account: plan.account,
+    time: e.time,
+    region: plan.region,
+    resources: [plan.pipelineArn],
+    seq: e.seq,
+    'detail-type': detailType,
+    detail,
+  });
   const pipeline = 'CodePipeline Pipeline Execution State Change';
   const stage = 'CodePipeline Stage Execution State Change';
   const action = 'CodePipeline Action Execution State Change';
+  const name = plan.pipelineName;
   switch (e.type) {
     case 'execution.started':
-      return { ...common, 'detail-type': pipeline, detail: { ...detail, state: 'STARTED' } };
+      return event(pipeline, { pipeline: name, 'execution-id': executionId, version: pipelineVersion, 'pipeline-execution-attempt': 1, state: 'STARTED' });
     case 'execution.finished':
-      return { ...common, 'detail-type': pipeline, detail: { ...detail, state: STATE[e.status] } };
+      return event(pipeline, { pipeline: name, 'execution-id': executionId, version: pipelineVersion, 'pipeline-execution-attempt': 1, state: STATE[e.status] });
     case 'stage.started':
-      return { ...common, 'detail-type': stage, detail: { ...detail, stage: e.stage, state: 'STARTED' } };
+      return event(stage, { pipeline: name, 'execution-id': executionId, version: pipelineVersion, 'pipeline-execution-attempt': 1, stage: e.stage, state: 'STARTED' });
     case 'stage.finished':
-      return { ...common, 'detail-type': stage, detail: { ...detail, stage: e.stage, state: STATE[e.status] } };
+      return event(stage, { pipeline: name, 'execution-id': executionId, version: pipelineVersion, 'pipeline-execution-attempt': 1, stage: e.stage, state: STATE[e.status] });
     case 'action.started':
-      return { ...common, 'detail-type': action, detail: { ...detail, stage: e.stage, action: e.action, state: 'STARTED', region: e.region, type: actionType(plan, e.stage ?? '', e.action ?? '') } };
+      return event(action, {
+        pipeline: name,
+        'execution-id': executionId,
+        version: pipelineVersion,
+        'pipeline-execution-attempt': 1,
+        stage: e.stage,
+        action: e.action,
+        state: 'STARTED',
+        region: e.region,
+        type: actionType(plan, e.stage ?? '', e.action ?? ''),
+      });
     case 'action.finished': {
       const start = started.get(`${e.stage}/${e.action}`);
-      return {
-        ...common,
-        'detail-type': action,
-        detail: {
-          ...detail,
-          stage: e.stage,
-          action: e.action,
-          state: STATE[e.status],
-          region: start?.region ?? plan.region,
-          type: actionType(plan, e.stage ?? '', e.action ?? ''),
-          ...(e.status === 'Failed' ? { 'execution-result': { 'external-execution-summary': e.message ?? 'the action failed', 'error-code': e.message?.includes('is not authorized to perform') ? 'PermissionError' : 'JobFailed' } } : {}),
-        },
+      const detail: Record<string, unknown> = {
+        pipeline: name,
+        'execution-id': executionId,
+        version: pipelineVersion,
+        'pipeline-execution-attempt': 1,
+        stage: e.stage,
+        action: e.action,
+        state: STATE[e.status],
+        region: start?.region ?? plan.region,
+        type: actionType(plan, e.stage ?? '', e.action ?? ''),
       };
+      if (e.status === 'Failed') detail['execution-result'] = { 'external-execution-summary': e.message ?? 'the action failed', 'error-code': e.message?.includes('is not authorized to perform') ? 'PermissionError' : 'JobFailed' };
+      return event(action, detail);
     }
     default:
       return null;
