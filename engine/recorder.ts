@@ -64,29 +64,32 @@ export function createRecorder(ctx: StepContext, seq: number): Recorder {
     const ev = await (ctx.authorize ?? authorize)(ctx.world, c, ctx.memo);
     const principal = c.caller.kind === 'role' ? c.caller.roleArn : c.caller.service;
     const callerAccount = c.caller.kind === 'role' ? parseArn(c.caller.roleArn)?.account ?? '' : c.caller.sourceAccount ?? '';
-    const draft: Omit<CallEvaluatedEvent, 'seq' | 'time'> = {
-      type: 'call.evaluated',
-      parentSeq,
-      ...(where.stage !== undefined ? { stage: where.stage } : {}),
-      ...(where.action !== undefined ? { action: where.action } : {}),
-      operation: c.operation,
-      principal,
-      ...(c.caller.kind === 'role' ? { sessionArn: c.caller.sessionArn } : {}),
-      resource: c.resource,
-      region: c.region,
-      callerAccount,
-      resourceAccount: ownerAccount(ctx.world, c.resource) ?? '',
-      decision: ev.decision,
-      statements: ev.statements,
-      missingAllow: ev.missingAllow,
-      explanation: ev.explanation,
-      ...(ev.category ? { category: ev.category } : {}),
-      ...(ev.message ? { message: ev.message } : {}),
-      context: ev.context,
-      purpose,
-    };
-    emit(draft);
-    return events[events.length - 1] as CallEvaluatedEvent;
+    // Field by field, in the trace's order (conditional spreads are V8's slow path on this hot line).
+    const draft: Record<string, unknown> = { type: 'call.evaluated', parentSeq };
+    if (where.stage !== undefined) draft['stage'] = where.stage;
+    if (where.action !== undefined) draft['action'] = where.action;
+    draft['operation'] = c.operation;
+    draft['principal'] = principal;
+    if (c.caller.kind === 'role') draft['sessionArn'] = c.caller.sessionArn;
+    draft['resource'] = c.resource;
+    draft['region'] = c.region;
+    draft['callerAccount'] = callerAccount;
+    draft['resourceAccount'] = ownerAccount(ctx.world, c.resource) ?? '';
+    draft['decision'] = ev.decision;
+    draft['statements'] = ev.statements;
+    draft['missingAllow'] = ev.missingAllow;
+    draft['explanation'] = ev.explanation;
+    if (ev.category) draft['category'] = ev.category;
+    if (ev.message) draft['message'] = ev.message;
+    draft['context'] = ev.context;
+    draft['purpose'] = purpose;
+    // As emit does, without copying the draft this function owns.
+    const n = next++;
+    draft['seq'] = n;
+    draft['time'] = time(n);
+    const event = draft as unknown as CallEvaluatedEvent;
+    events.push(event);
+    return event;
   };
   return { emit, call, events: () => events, nextSeq: () => next };
 }
