@@ -410,7 +410,12 @@ function planRequest(world: World, call: Call): Plan {
         ? usePolicy(world, resourcePolicy.kind, resourcePolicy.name, NO_POLICY, call.region)
         : undefined
     : undefined;
-  const uses = [...identity, ...(boundary ? [boundary] : []), ...(session ? [session] : []), ...(resourceUse ? [resourceUse] : []), ...scps.flatMap((l) => l.policies), ...rcps.flatMap((l) => l.policies)];
+  const uses: PolicyUse[] = [...identity];
+  if (boundary) uses.push(boundary);
+  if (session) uses.push(session);
+  if (resourceUse) uses.push(resourceUse);
+  for (const l of scps) uses.push(...l.policies);
+  for (const l of rcps) uses.push(...l.policies);
   let encryptionContextConditions = false;
   for (const use of uses) {
     if (factsOf(use.doc).encryptionContextConditions) encryptionContextConditions = true;
