@@ -7,7 +7,7 @@ import { parseArn } from '../model/arn.js';
 import type { KmsKey, Scenario } from '../model/schema.js';
 import { buildWorld, type World } from '../model/world.js';
 import { auditRecords } from './audit.js';
-import type { Memo } from './authorize.js';
+import { createMemo, type Memo } from './authorize.js';
 import { planPipeline, type Plan } from './plan.js';
 import { createRecorder, type Authorizer, type StepContext } from './recorder.js';
 import { recordStageRollback } from './rollback.js';
@@ -39,7 +39,8 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
   const world = withStackSetsServiceRoles(withAwsManagedKeys(world0, plan), plan);
   const executionId = options.executionId ?? scenario.run.executionId;
   const startMs = Date.parse(options.startTime ?? scenario.run.startTime);
-  const ctx: StepContext = { world, startMs: Number.isNaN(startMs) ? 0 : startMs, ...(options.memo ? { memo: options.memo } : {}), ...(options.authorize ? { authorize: options.authorize } : {}) };
+  // Without a shared memo, one for this run: a request made twice in a run is evaluated once.
+  const ctx: StepContext = { world, startMs: Number.isNaN(startMs) ? 0 : startMs, memo: options.memo ?? createMemo(), ...(options.authorize ? { authorize: options.authorize } : {}) };
   const events: TraceEvent[] = [];
   const { state: started, status: startStatus } = await startExecution(ctx, plan, executionId, events);
   let state = started;
