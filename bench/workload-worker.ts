@@ -1,18 +1,27 @@
 /**
- * A worker thread of the multi-core property-testing workload. It loads and warms up, reports
- * `ready`, waits for `go` (sent to every worker at once), runs, and reports its milliseconds.
+ * A worker thread of the multi-core property-testing workload, driven by messages from the
+ * bench: `prepare` (a fresh workload for a seed, warmed up; answered by `ready`), then `go`
+ * (sent to every worker at once; answered by `done` with the milliseconds of the timed runs).
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { loadScenarioFile } from '../model/source.js';
-import { prepareMutationWorkload } from './workload.js';
+import { prepareMutationWorkload, type MutationWorkload } from './workload.js';
 
-const { runs, seed } = workerData as { readonly runs: number; readonly seed: number };
+type Message = { readonly type: 'prepare'; readonly runs: number; readonly seed: number } | { readonly type: 'go' };
+
 const loaded = await loadScenarioFile('reference/four-accounts-two-regions');
 if (!loaded.success) throw new Error('the reference scenario does not load');
-const workload = prepareMutationWorkload(loaded.data, { runs, seed });
-await workload.warmUp();
-parentPort?.once('message', async (message: unknown) => {
-  if (message !== 'go') return;
-  parentPort?.postMessage({ type: 'done', ms: await workload.run() });
+const scenario = loaded.data;
+let workload: MutationWorkload | undefined;
+parentPort?.on('message', (message: Message) => {
+  void (async () => {
+    if (message.type === 'prepare') {
+      workload = prepareMutationWorkload(scenario, { runs: message.runs, seed: message.seed });
+      await workload.warmUp();
+      parentPort?.postMessage({ type: 'ready' });
+    } else if (workload) {
+      parentPort?.postMessage({ type: 'done', ms: await workload.run() });
+    }
+  })();
 });
-parentPort?.postMessage({ type: 'ready' });
+parentPort?.postMessage({ type: 'started' });
