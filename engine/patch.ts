@@ -205,6 +205,8 @@ function parsePatched(original: unknown, patched: unknown): { readonly success: 
   let schema = partSchemas.get(id);
   if (!schema) {
     schema = Scenario.pick(Object.fromEntries(changed.map((k) => [k, true])) as Record<keyof Scenario, true>);
+    // One schema per set of changed fields; a few sets are common, and the table stays small.
+    if (partSchemas.size >= 64) partSchemas.clear();
     partSchemas.set(id, schema);
   }
   const part = schema.safeParse(Object.fromEntries(changed.filter((k) => k in patched).map((k) => [k, patched[k]])));
