@@ -4,6 +4,7 @@
  * fixes. Every fix is applied to a copy and simulated again; a fix that does not get the denied
  * call through is never shown. Deterministic; pure apart from awaiting the policy engine.
  */
+import { denialOf } from './simulate.js';
 import type { Scenario } from '../model/schema.js';
 import { createMemo, type Memo } from './authorize.js';
 import { candidateFixes, denialEvent, type CandidateOptions, type FixCandidate } from './fix-candidates.js';
@@ -155,16 +156,8 @@ export function describeFailure(result: SimulationResult, fixes: readonly Verifi
 
 function denialDetail(ev: CallEvaluatedEvent, result: SimulationResult): DenialDetail {
   return {
-    seq: ev.seq,
-    stage: ev.stage ?? null,
-    action: ev.action ?? null,
-    operation: ev.operation,
-    principal: ev.principal,
-    sessionArn: ev.sessionArn ?? null,
-    resource: ev.resource,
-    decision: ev.decision,
+    ...denialOf(ev),
     category: ev.category ?? result.firstDenial?.category ?? 'STRUCTURE',
-    message: ev.message ?? ev.explanation,
     purpose: ev.purpose,
     callerAccount: ev.callerAccount,
     resourceAccount: ev.resourceAccount,

@@ -119,7 +119,11 @@ async function startExecution(ctx: StepContext, plan: Plan, executionId: string,
 export function firstDenialOf(events: readonly TraceEvent[], seq: number | null): FirstDenial | null {
   if (seq === null) return null;
   const ev = events.find((e): e is CallEvaluatedEvent => e.type === 'call.evaluated' && e.seq === seq);
-  if (!ev) return null;
+  return ev ? denialOf(ev) : null;
+}
+
+/** A denied call, as the JSON contract names a denial. Pure. */
+export function denialOf(ev: CallEvaluatedEvent): FirstDenial {
   return {
     seq: ev.seq,
     stage: ev.stage ?? null,
