@@ -14,10 +14,10 @@ export type { LocatedIssue, Position } from './model/issues.js';
 export type { PolicyDocument, PolicyStatement, Scenario, ScenarioInput } from './model/schema.js';
 
 // Simulation, the trace and its views.
-export { simulate } from './engine/simulate.js';
-export type { SimulateOptions } from './engine/simulate.js';
-export { createMemo } from './engine/authorize.js';
-export type { Memo } from './engine/authorize.js';
+export { simulate } from './engine/execution/simulate.js';
+export type { SimulateOptions } from './engine/execution/simulate.js';
+export { createMemo } from './engine/policy/authorize.js';
+export type { Memo } from './engine/policy/authorize.js';
 export { filterTrace, firstDenial, formatTrace } from './engine/trace.js';
 export type { TraceFilter } from './engine/trace.js';
 export { CATEGORIES } from './engine/types.js';
@@ -37,18 +37,18 @@ export type {
 } from './engine/types.js';
 
 // Diagnosis and what-if patches.
-export { diagnose } from './engine/diagnose.js';
-export type { DenialDetail, DiagnoseOptions, Diagnosis, RunOutcome, VerifiedFix } from './engine/diagnose.js';
-export { applyPatch } from './engine/patch.js';
-export type { JsonPatch, PatchIssue, PatchOperation, PatchResult } from './engine/patch.js';
+export { diagnose } from './engine/analysis/diagnose.js';
+export type { DenialDetail, DiagnoseOptions, Diagnosis, RunOutcome, VerifiedFix } from './engine/analysis/diagnose.js';
+export { applyPatch } from './engine/analysis/patch.js';
+export type { JsonPatch, PatchIssue, PatchOperation, PatchResult } from './engine/analysis/patch.js';
 
 // Property testing: arbitraries, topologies, faults, and the mutated-run workload.
-export { MUTATION_KINDS, policyMutation, policyMutations } from './engine/arbitraries/mutations.js';
-export type { MutationEffect, MutationKind, MutationOptions, PolicyMutation } from './engine/arbitraries/mutations.js';
-export type { PolicySite, SiteKind } from './engine/arbitraries/policy-sites.js';
-export { buildTopology, greenTopology, topologyParams } from './engine/topology.js';
-export type { ExpectedCall, TargetPlan, Topology, TopologyAction, TopologyNames, TopologyOptions, TopologyParams } from './engine/topology.js';
-export { FAULT_CATALOGUE, faultSites, singleFault } from './engine/arbitraries/faults.js';
-export type { FaultKind, FaultOptions, FaultStep, SingleFault } from './engine/arbitraries/faults.js';
-export { applyMutation, mutatedRun } from './engine/arbitraries/run.js';
-export type { Patched } from './engine/arbitraries/run.js';
+export { MUTATION_KINDS, policyMutation, policyMutations } from './engine/generate/arbitraries/mutations.js';
+export type { MutationEffect, MutationKind, MutationOptions, PolicyMutation } from './engine/generate/arbitraries/mutations.js';
+export type { PolicySite, SiteKind } from './engine/generate/arbitraries/policy-sites.js';
+export { buildTopology, greenTopology, topologyParams } from './engine/generate/topology.js';
+export type { ExpectedCall, TargetPlan, Topology, TopologyAction, TopologyNames, TopologyOptions, TopologyParams } from './engine/generate/topology.js';
+export { FAULT_CATALOGUE, faultSites, singleFault } from './engine/generate/arbitraries/faults.js';
+export type { FaultKind, FaultOptions, FaultStep, SingleFault } from './engine/generate/arbitraries/faults.js';
+export { applyMutation, mutatedRun } from './engine/generate/arbitraries/run.js';
+export type { Patched } from './engine/generate/arbitraries/run.js';

@@ -4,10 +4,10 @@
  * and checked (the outcome points at a denying event, or the run succeeded).
  */
 import fc from 'fast-check';
-import { internPolicies, policyMutation } from '../engine/arbitraries/index.js';
-import { createMemo } from '../engine/authorize.js';
-import { applyPatch } from '../engine/patch.js';
-import { simulate } from '../engine/simulate.js';
+import { internPolicies, policyMutation } from '../engine/generate/arbitraries/index.js';
+import { createMemo } from '../engine/policy/authorize.js';
+import { applyPatch } from '../engine/analysis/patch.js';
+import { simulate } from '../engine/execution/simulate.js';
 import type { Scenario } from '../model/schema.js';
 
 /** Mutations not timed: they warm the JIT, the policy engine's data and the memo. */

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../model/schema.js';
 import { loadScenarioFile } from '../model/source.js';
-import { simulate } from '../engine/simulate.js';
+import { simulate } from '../engine/execution/simulate.js';
 import { formatTrace } from '../engine/trace.js';
 import type { CallEvaluatedEvent, SimulationResult, TraceEvent } from '../engine/types.js';
 

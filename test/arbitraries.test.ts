@@ -16,8 +16,8 @@ import {
   policyMutation,
   policyMutations,
   type MutationKind,
-} from '../engine/arbitraries/index.js';
-import { buildTopology, greenTopology, topologyParams, type TopologyParams } from '../engine/topology.js';
+} from '../engine/generate/arbitraries/index.js';
+import { buildTopology, greenTopology, topologyParams, type TopologyParams } from '../engine/generate/topology.js';
 import { CATEGORIES } from '../engine/types.js';
 import { loadScenario } from '../model/load.js';
 import type { Scenario } from '../model/schema.js';

@@ -1,11 +1,11 @@
 /**
- * The audit trail (engine/audit.ts): CloudTrail records and EventBridge events as AWS writes them,
+ * The audit trail (engine/execution/audit.ts): CloudTrail records and EventBridge events as AWS writes them,
  * derived from the trace and linked to it by `seq`.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Scenario } from '../model/schema.js';
 import { loadScenarioFile } from '../model/source.js';
-import { simulate } from '../engine/simulate.js';
+import { simulate } from '../engine/execution/simulate.js';
 import type { CallEvaluatedEvent, CloudTrailRecord, SimulationResult } from '../engine/types.js';
 
 async function scenario(id: string): Promise<Scenario> {

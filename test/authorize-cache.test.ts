@@ -1,5 +1,5 @@
 /**
- * engine/authorize.ts validates each policy document once: `createValidatedPolicy` runs per
+ * engine/policy/authorize.ts validates each policy document once: `createValidatedPolicy` runs per
  * document object (and rewrite), not per call.
  */
 import { describe, expect, it, vi } from 'vitest';
@@ -16,7 +16,7 @@ vi.mock('@cloud-copilot/iam-policy', async (importOriginal) => {
   };
 });
 
-const { authorize } = await import('../engine/authorize.js');
+const { authorize } = await import('../engine/policy/authorize.js');
 const { callOf, worldOf } = await import('./helpers/world.js');
 
 const key = 'arn:aws:kms:us-east-1:111111111111:key/11111111-2222-3333-4444-555555555555';

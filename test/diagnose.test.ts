@@ -1,14 +1,14 @@
 // diagnose: for every denial category a scenario, its category and checklist item, why, and
 // verified least-privilege fixes; `fix` takes each to green without widening access.
 import { describe, expect, it } from 'vitest';
-import { createMemo } from '../engine/authorize.js';
-import { CATEGORY_GUIDE, describeFailure, diagnose, explainFailure, proposeFixes } from '../engine/diagnose.js';
-import { formatDiagnosis } from '../engine/diagnose-format.js';
-import { candidateFixes } from '../engine/fix-candidates.js';
-import { globCovers } from '../engine/fix-statements.js';
-import { fixScenario } from '../engine/fix.js';
-import { applyPatch } from '../engine/patch.js';
-import { simulate } from '../engine/simulate.js';
+import { createMemo } from '../engine/policy/authorize.js';
+import { CATEGORY_GUIDE, describeFailure, diagnose, explainFailure, proposeFixes } from '../engine/analysis/diagnose.js';
+import { formatDiagnosis } from '../tui/format/diagnose.js';
+import { candidateFixes } from '../engine/analysis/fix-candidates.js';
+import { globCovers } from '../engine/analysis/fix-statements.js';
+import { fixScenario } from '../engine/analysis/fix.js';
+import { applyPatch } from '../engine/analysis/patch.js';
+import { simulate } from '../engine/execution/simulate.js';
 import { CATEGORIES, type Category } from '../engine/types.js';
 import { CATEGORY_CASES, caseScenario, loadBundled, REFERENCE } from './fix-cases.js';
 import { addedAllowances, wideningProblems } from './fix-scope.js';

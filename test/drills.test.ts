@@ -10,7 +10,7 @@ import { evaluateDrill, isRightAnswer } from '../engine/drills/evaluate.js';
 import { generateDrill, GENERATOR_FAULT_KINDS, type Rejection } from '../engine/drills/generate.js';
 import { createPrng } from '../engine/drills/prng.js';
 import { emptyProgress, nextBankDrill, parseProgress, recordAnswer } from '../engine/drills/progress.js';
-import { simulate } from '../engine/simulate.js';
+import { simulate } from '../engine/execution/simulate.js';
 import { RULE_IDS } from '../engine/lint/rules.js';
 import { listBundledScenarios, loadScenarioFile } from '../model/source.js';
 

@@ -3,11 +3,11 @@
 // (comments kept) that loads and runs green. A failure that is not a denial has no fix.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createMemo } from '../engine/authorize.js';
-import { patchScenarioText } from '../engine/fix-output.js';
-import { fixScenario } from '../engine/fix.js';
-import { applyPatch } from '../engine/patch.js';
-import { simulate } from '../engine/simulate.js';
+import { createMemo } from '../engine/policy/authorize.js';
+import { patchScenarioText } from '../engine/analysis/fix-output.js';
+import { fixScenario } from '../engine/analysis/fix.js';
+import { applyPatch } from '../engine/analysis/patch.js';
+import { simulate } from '../engine/execution/simulate.js';
 import { loadScenario } from '../model/load.js';
 import { listBundledScenarios, loadScenarioFile } from '../model/source.js';
 import { addedAllowances, wideningProblems } from './fix-scope.js';

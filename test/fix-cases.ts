@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { applyPatch, readPatchText } from '../engine/patch.js';
+import { applyPatch, readPatchText } from '../engine/analysis/patch.js';
 import type { Category } from '../engine/types.js';
 import type { Scenario } from '../model/schema.js';
 import { loadScenarioFile } from '../model/source.js';

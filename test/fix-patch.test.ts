@@ -2,9 +2,9 @@
 // again; located issues for patch files; inverse patches; the fixed scenario written back with
 // its comments and the defaults a patch needs.
 import { describe, expect, it } from 'vitest';
-import { patchScenarioText } from '../engine/fix-output.js';
-import { applyPatch, checkPatchShape, invertPatch, locateIssue, pointer, pointerSegments, readPatchText, shareStructure, type JsonPatch } from '../engine/patch.js';
-import { globCovers, globMatches } from '../engine/fix-statements.js';
+import { patchScenarioText } from '../engine/analysis/fix-output.js';
+import { applyPatch, checkPatchShape, invertPatch, locateIssue, pointer, pointerSegments, readPatchText, shareStructure, type JsonPatch } from '../engine/analysis/patch.js';
+import { globCovers, globMatches } from '../engine/analysis/fix-statements.js';
 import { loadScenario } from '../model/load.js';
 import { loadBundled, REFERENCE } from './fix-cases.js';
 

@@ -4,10 +4,10 @@
 // covers the account's roles).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createMemo } from '../engine/authorize.js';
-import { fixScenario } from '../engine/fix.js';
-import { applyPatch } from '../engine/patch.js';
-import { simulate } from '../engine/simulate.js';
+import { createMemo } from '../engine/policy/authorize.js';
+import { fixScenario } from '../engine/analysis/fix.js';
+import { applyPatch } from '../engine/analysis/patch.js';
+import { simulate } from '../engine/execution/simulate.js';
 import { loadBundled, REFERENCE } from './fix-cases.js';
 import { addedAllowances, statementSites, wideningProblems, withinScope } from './fix-scope.js';
 

@@ -4,8 +4,8 @@
  * no wildcard where a name will do, and "within the scope of a removed statement".
  */
 import type { PolicyStatement, Scenario } from '../model/schema.js';
-import { globCovers, listOf, statementList } from '../engine/fix-statements.js';
-import { pointer, pointerSegments, type JsonPatch } from '../engine/patch.js';
+import { globCovers, listOf, statementList } from '../engine/analysis/fix-statements.js';
+import { pointer, pointerSegments, type JsonPatch } from '../engine/analysis/patch.js';
 
 /** A statement of the scenario: where it is, and who it applies to when it has no Principal. */
 export interface StatementSite {

@@ -5,10 +5,10 @@
 // fail to load quickly; the small base keeps parsing cheap, the reference is fuzzed more rarely.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createMemo } from '../engine/authorize.js';
-import { internPolicies } from '../engine/arbitraries/index.js';
-import { simulate } from '../engine/simulate.js';
-import { buildTopology } from '../engine/topology.js';
+import { createMemo } from '../engine/policy/authorize.js';
+import { internPolicies } from '../engine/generate/arbitraries/index.js';
+import { simulate } from '../engine/execution/simulate.js';
+import { buildTopology } from '../engine/generate/topology.js';
 import type { SimulationResult } from '../engine/types.js';
 import { loadScenario, type LoadResult } from '../model/load.js';
 import { KNOWN_INTERNAL_ERRORS, MINIMAL, REFERENCE_TEXT, structured, unstructured, type Json } from './fuzz-documents.js';

@@ -10,7 +10,7 @@ import { readAssemblyManifest } from '../engine/import/cdk.js';
 import { scenarioToYaml } from '../engine/import/emit.js';
 import { importGetPipeline } from '../engine/import/get-pipeline.js';
 import { parseTemplate, type JsonObject } from '../engine/import/template.js';
-import { simulate } from '../engine/simulate.js';
+import { simulate } from '../engine/execution/simulate.js';
 import type { SimulationResult } from '../engine/types.js';
 import { loadScenario } from '../model/load.js';
 import type { Scenario } from '../model/schema.js';

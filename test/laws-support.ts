@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import type { Operation } from 'fast-json-patch';
 import { isDeepStrictEqual } from 'node:util';
 import { expect } from 'vitest';
-import { createMemo } from '../engine/authorize.js';
+import { createMemo } from '../engine/policy/authorize.js';
 import {
   applyMutation,
   deepFreeze,
@@ -21,9 +21,9 @@ import {
   unrelatedStatement,
   verdicts,
   type MutationKind,
-} from '../engine/arbitraries/index.js';
-import { simulate } from '../engine/simulate.js';
-import { buildTopology, resourceMatches, topologyParams, type Topology, type TopologyParams } from '../engine/topology.js';
+} from '../engine/generate/arbitraries/index.js';
+import { simulate } from '../engine/execution/simulate.js';
+import { buildTopology, resourceMatches, topologyParams, type Topology, type TopologyParams } from '../engine/generate/topology.js';
 import type { SimulationResult } from '../engine/types.js';
 import type { Scenario } from '../model/schema.js';
 import { listBundledScenarios, loadScenarioFile } from '../model/source.js';

@@ -4,8 +4,8 @@
 // A failing case is kept under test/regressions/ (see test/regressions.test.ts).
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createMemo } from '../engine/authorize.js';
-import { simulate } from '../engine/simulate.js';
+import { createMemo } from '../engine/policy/authorize.js';
+import { simulate } from '../engine/execution/simulate.js';
 import {
   addedDenies,
   anyBase,

@@ -8,8 +8,9 @@ import { fileURLToPath } from 'node:url';
 import Ajv04Module from 'ajv-draft-04';
 import jsonpatch, { type Operation } from 'fast-json-patch';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { failsAt, formatLintText, lint, lintSarif, nameSaysProduction, RULE_IDS, RULES, type Finding, type RuleId } from '../engine/lint/index.js';
-import { simulate } from '../engine/simulate.js';
+import { failsAt, lint, lintSarif, nameSaysProduction, RULE_IDS, RULES, type Finding, type RuleId } from '../engine/lint/index.js';
+import { formatLintText } from '../tui/format/lint.js';
+import { simulate } from '../engine/execution/simulate.js';
 import { Scenario } from '../model/schema.js';
 import { loadScenarioFile } from '../model/source.js';
 

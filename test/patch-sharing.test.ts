@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import jsonpatch from 'fast-json-patch';
 import { describe, expect, it } from 'vitest';
-import { applyPatch, pointer, pointerSegments } from '../engine/patch.js';
+import { applyPatch, pointer, pointerSegments } from '../engine/analysis/patch.js';
 import { Scenario } from '../model/schema.js';
 import { semanticIssues } from '../model/validate.js';
 import { loadBundled, REFERENCE } from './fix-cases.js';

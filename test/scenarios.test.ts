@@ -1,6 +1,6 @@
 // Every bundled scenario declares what it must do; this walks them all (STYLE §29).
 import { describe, expect, it } from 'vitest';
-import { simulate } from '../engine/simulate.js';
+import { simulate } from '../engine/execution/simulate.js';
 import { listBundledScenarios, loadScenarioFile } from '../model/source.js';
 
 const bundled = listBundledScenarios();

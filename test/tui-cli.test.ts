@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { simulate } from '../engine/simulate.js';
+import { simulate } from '../engine/execution/simulate.js';
 import { formatTrace } from '../engine/trace.js';
 import { loadScenarioFile } from '../model/source.js';
 

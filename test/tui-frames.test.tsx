@@ -5,7 +5,7 @@
 import { renderToString } from 'ink';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { simulate } from '../engine/simulate.js';
+import { simulate } from '../engine/execution/simulate.js';
 import type { SimulationResult } from '../engine/types.js';
 import type { Scenario } from '../model/schema.js';
 import { loadScenarioFile } from '../model/source.js';

@@ -6,12 +6,12 @@
 import { renderToString } from 'ink';
 import { stripVTControlCharacters } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createMemo } from '../engine/authorize.js';
-import { proposeFixes, type VerifiedFix } from '../engine/diagnose.js';
-import { applyPatch } from '../engine/patch.js';
-import { simulate } from '../engine/simulate.js';
+import { createMemo } from '../engine/policy/authorize.js';
+import { proposeFixes, type VerifiedFix } from '../engine/analysis/diagnose.js';
+import { applyPatch } from '../engine/analysis/patch.js';
+import { simulate } from '../engine/execution/simulate.js';
 import type { SimulationResult } from '../engine/types.js';
-import { diffResults } from '../engine/whatif.js';
+import { diffResults } from '../engine/analysis/whatif.js';
 import type { Scenario } from '../model/schema.js';
 import { loadScenarioFile } from '../model/source.js';
 import { App, engineRunner, type WhatIfRunner } from '../tui/replay/app.js';

@@ -2,12 +2,12 @@
 // first denial's move, the status change; the reverse patch restores the original outcome.
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createMemo } from '../engine/authorize.js';
-import { formatWhatIf } from '../engine/diagnose-format.js';
-import { fixScenario } from '../engine/fix.js';
-import { applyPatch, invertPatch } from '../engine/patch.js';
-import { simulate } from '../engine/simulate.js';
-import { diffResults, whatIf } from '../engine/whatif.js';
+import { createMemo } from '../engine/policy/authorize.js';
+import { formatWhatIf } from '../tui/format/diagnose.js';
+import { fixScenario } from '../engine/analysis/fix.js';
+import { applyPatch, invertPatch } from '../engine/analysis/patch.js';
+import { simulate } from '../engine/execution/simulate.js';
+import { diffResults, whatIf } from '../engine/analysis/whatif.js';
 import { fixturePatch, loadBundled, PATCHES, REFERENCE } from './fix-cases.js';
 
 const memo = createMemo();

@@ -3,7 +3,7 @@
  * alternate screen and restored on the way out. Imported lazily (Ink and React load only here).
  */
 import { render } from 'ink';
-import { createMemo } from '../engine/authorize.js';
+import { createMemo } from '../engine/policy/authorize.js';
 import type { TraceFilter } from '../engine/trace.js';
 import type { SimulationResult } from '../engine/types.js';
 import type { Scenario } from '../model/schema.js';

@@ -2,10 +2,10 @@
  * What evaluations of many drills share: the decision memo, and a table of policy documents by
  * content. The memo is keyed on the identity of policy documents, so two scenarios that hold
  * equal documents (a drill and its fixed variant, two drills over one topology) evaluate a call
- * once only if they hold the *same* objects: interning (engine/arbitraries/intern.ts) gives them that.
+ * once only if they hold the *same* objects: interning (engine/generate/arbitraries/intern.ts) gives them that.
  */
-import { createInternTable, internPolicies, type InternTable } from '../arbitraries/intern.js';
-import { createMemo, type Memo } from '../authorize.js';
+import { createInternTable, internPolicies, type InternTable } from '../generate/arbitraries/intern.js';
+import { createMemo, type Memo } from '../policy/authorize.js';
 import type { Scenario } from '../../model/schema.js';
 
 /** Shared state of drill evaluations (one per test run, CLI session or generator loop). */

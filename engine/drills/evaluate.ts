@@ -8,11 +8,11 @@
 import { roleName } from '../../model/arn.js';
 import type { Drill, DrillCall, DrillGoal, Scenario } from '../../model/schema.js';
 import { buildWorld } from '../../model/world.js';
-import { authorize } from '../authorize.js';
+import { authorize } from '../policy/authorize.js';
 import { lint, type Finding } from '../lint/index.js';
-import { applyPatch } from '../patch.js';
-import { simulate } from '../simulate.js';
-import { roleCaller } from '../step.js';
+import { applyPatch } from '../analysis/patch.js';
+import { simulate } from '../execution/simulate.js';
+import { roleCaller } from '../execution/artifacts.js';
 import type { CallEvaluatedEvent, Category, Decision, DecidingStatement, SimulationResult, Status, TraceEvent } from '../types.js';
 import { createDrillContext, internDocuments, type DrillContext } from './context.js';
 

@@ -1,6 +1,6 @@
 /**
  * Generated drills: `generateDrill(seed)` draws a green-by-construction topology
- * (engine/topology.ts), injects one fault from the catalogue (engine/arbitraries/faults.ts),
+ * (engine/generate/topology.ts), injects one fault from the catalogue (engine/generate/arbitraries/faults.ts),
  * builds the right choice from the fix (diagnose's verified least-privilege fix when there is one,
  * else the fault's own repair) and three plausible wrong ones (the fixes of other places that are
  * not broken, and well-known wrong answers: grant `*`, make the bucket public, fall back to
@@ -13,12 +13,12 @@
 import type { Operation } from 'fast-json-patch';
 import { roleName } from '../../model/arn.js';
 import type { Drill, Scenario } from '../../model/schema.js';
-import { FAULT_CATALOGUE, faultSites, type FaultKind, type SingleFault } from '../arbitraries/faults.js';
-import { policySites } from '../arbitraries/policy-sites.js';
-import { CATEGORY_GUIDE, firstVerifiedFix } from '../diagnose.js';
-import { applyPatch } from '../patch.js';
-import { simulate } from '../simulate.js';
-import { buildTopology, topologyProblems, type ExpectedCall, type TargetPlan, type Topology, type TopologyParams } from '../topology.js';
+import { FAULT_CATALOGUE, faultSites, type FaultKind, type SingleFault } from '../generate/arbitraries/faults.js';
+import { policySites } from '../generate/arbitraries/policy-sites.js';
+import { CATEGORY_GUIDE, firstVerifiedFix } from '../analysis/diagnose.js';
+import { applyPatch } from '../analysis/patch.js';
+import { simulate } from '../execution/simulate.js';
+import { buildTopology, topologyProblems, type ExpectedCall, type TargetPlan, type Topology, type TopologyParams } from '../generate/topology.js';
 import { CATEGORIES, type Category } from '../types.js';
 import { createDrillContext, internDocuments, type DrillContext } from './context.js';
 import { evaluateDrill, type DrillVerdicts } from './evaluate.js';

@@ -1,8 +1,8 @@
-/** The lint rules, `lint()` and its output formats. */
+/** The lint rules, `lint()` and its machine-readable outputs (JSON, SARIF). */
 export { lint, failsAt } from './lint.js';
 export type { Finding, LintOptions } from './lint.js';
 export { RULES, RULE_IDS, SEVERITY_RANK } from './rules.js';
 export type { LintSeverity, RuleId, RuleInfo } from './rules.js';
-export { formatFinding, formatLintText, lintJson, lintSarif, sarifRules, fileUri, LINT_FORMATS } from './format.js';
-export type { LintFormat, SarifLog, SarifOptions, SarifResult, SarifRule, SarifRun, SarifDriver } from './format.js';
+export { fileUri, lintJson, lintSarif, LINT_FORMATS, provenMark, sarifRules } from './sarif.js';
+export type { LintFormat, SarifDriver, SarifLog, SarifOptions, SarifResult, SarifRule, SarifRun } from './sarif.js';
 export { nameSaysProduction, productionReason, productionAccounts } from './topology.js';

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { createDrillContext } from '../../engine/drills/context.js';
 import { evaluateDrill } from '../../engine/drills/evaluate.js';
-import { simulate } from '../../engine/simulate.js';
+import { simulate } from '../../engine/execution/simulate.js';
 import { loadScenario } from '../../model/load.js';
 import { ROOT } from '../helpers/cli.js';
 import { applySkin, clone, readBase, SKINS, type Doc } from './kit.js';

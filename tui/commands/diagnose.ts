@@ -22,10 +22,10 @@ export function register(program: Command): void {
     .action(async (scenario: string, options: DiagnoseCommandOptions) => {
       const loaded = await loadScenarioArgument(scenario);
       if (!loaded) return;
-      const { diagnose } = await import('../../engine/diagnose.js');
+      const { diagnose } = await import('../../engine/analysis/diagnose.js');
       const diagnosis = await diagnose(loaded.data);
       if (options.json) out(JSON.stringify(diagnosis, null, 2));
-      else process.stdout.write((await import('../../engine/diagnose-format.js')).formatDiagnosis(diagnosis));
+      else process.stdout.write((await import('../format/diagnose.js')).formatDiagnosis(diagnosis));
       process.exitCode = diagnosis.status === 'Succeeded' ? EXIT.ok : EXIT.failed;
     });
 }

@@ -124,12 +124,12 @@ export function register(program: Command): void {
         if (!(await stat(dirname(resolve(target))).catch(() => undefined))?.isDirectory()) return refuse(`cannot write \`${target}\`: its folder does not exist`);
       }
 
-      const { fixScenario } = await import('../../engine/fix.js');
+      const { fixScenario } = await import('../../engine/analysis/fix.js');
       const run = await fixScenario(loaded.data, { maxRounds });
 
       let written: { readonly file: string; readonly preserved: boolean } | null = null;
       if (target !== undefined && run.rounds.length > 0) {
-        const { patchScenarioText } = await import('../../engine/fix-output.js');
+        const { patchScenarioText } = await import('../../engine/analysis/fix-output.js');
         const format = /\.json$/i.test(toStdout ? loaded.file : target) ? 'json' : 'yaml';
         const rendered = patchScenarioText(text, loaded.data, run.patch, { format, file: loaded.file });
         if (!rendered.success) throw new Error(`cannot write the fixed scenario: ${rendered.message}`);
@@ -166,7 +166,7 @@ export function register(program: Command): void {
           ),
         );
       } else {
-        const { formatFixRun } = await import('../../engine/diagnose-format.js');
+        const { formatFixRun } = await import('../format/diagnose.js');
         const lines = formatFixRun(run).replace(/\n$/, '');
         report(lines);
         if (written && !toStdout) report(`\nwrote ${written.file}${written.preserved ? ' (comments and layout kept)' : ''}`);

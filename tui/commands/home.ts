@@ -11,7 +11,7 @@ export async function home(): Promise<void> {
   const { listBundledScenarios, loadScenarioFile } = await import('../../model/source.js');
   const scenarios = listBundledScenarios();
   if (interactiveTerminal() && scenarios.length > 0) {
-    const [{ simulate }, { pickAndReplay }] = await Promise.all([import('../../engine/simulate.js'), import('../interactive.js')]);
+    const [{ simulate }, { pickAndReplay }] = await Promise.all([import('../../engine/execution/simulate.js'), import('../interactive.js')]);
     await pickAndReplay(scenarios, async (id) => {
       const loaded = await loadScenarioFile(id);
       if (!loaded.success) return { error: `\`${id}\` does not load: ${loaded.issues[0]?.message ?? 'unknown problem'}` };

@@ -37,8 +37,8 @@ export function register(program: Command): void {
     .action(async (scenario: string, options: LintCommandOptions) => {
       const loaded = await loadScenarioArgument(scenario);
       if (!loaded) return;
-      const { lint, failsAt, formatLintText, lintJson, lintSarif, fileUri } = await import('../../engine/lint/index.js');
-      const result = options.run ? await (await import('../../engine/simulate.js')).simulate(loaded.data) : undefined;
+      const [{ lint, failsAt, lintJson, lintSarif, fileUri }, { formatLintText }] = await Promise.all([import('../../engine/lint/index.js'), import('../format/lint.js')]);
+      const result = options.run ? await (await import('../../engine/execution/simulate.js')).simulate(loaded.data) : undefined;
       const findings = lint(loaded.data, { locate: loaded.locate, ...(result ? { result } : {}) });
       if (options.format === 'json') out(JSON.stringify(lintJson(loaded.file, findings), null, 2));
       else if (options.format === 'sarif') {

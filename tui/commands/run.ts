@@ -37,7 +37,7 @@ export function register(program: Command): void {
     .action(async (scenario: string, options: RunOptions) => {
       const loaded = await loadScenarioArgument(scenario);
       if (!loaded) return;
-      const { simulate } = await import('../../engine/simulate.js');
+      const { simulate } = await import('../../engine/execution/simulate.js');
       const result = await simulate(loaded.data);
       if (options.json) {
         out(JSON.stringify(result, null, 2));

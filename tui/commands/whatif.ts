@@ -24,7 +24,7 @@ export function register(program: Command): void {
     .requiredOption('--patch <file>', 'the JSON Patch (RFC 6902), as JSON or YAML')
     .option('--json', 'print { before, after, diff } as JSON')
     .action(async (scenario: string, options: WhatIfCommandOptions) => {
-      const { readPatchText, locateIssue } = await import('../../engine/patch.js');
+      const { readPatchText, locateIssue } = await import('../../engine/analysis/patch.js');
       const file = options.patch;
       const info = await stat(file).catch(() => undefined);
       if (!info?.isFile()) {
@@ -40,7 +40,7 @@ export function register(program: Command): void {
       }
       const loaded = await loadScenarioArgument(scenario);
       if (!loaded) return;
-      const { whatIf } = await import('../../engine/whatif.js');
+      const { whatIf } = await import('../../engine/analysis/whatif.js');
       const result = await whatIf(loaded.data, read.patch);
       if (!result.success) {
         for (const issue of result.issues) err(formatIssue(locateIssue(issue, file, read.locate), file));
@@ -50,7 +50,7 @@ export function register(program: Command): void {
       if (options.json) {
         out(JSON.stringify({ formatVersion: 1, scenario: result.before.scenario, patch: read.patch, diff: result.diff, before: result.before, after: result.after }, null, 2));
       } else {
-        const { formatWhatIf } = await import('../../engine/diagnose-format.js');
+        const { formatWhatIf } = await import('../format/diagnose.js');
         process.stdout.write(formatWhatIf(result.before.scenario, result.diff));
       }
       process.exitCode = result.after.status === 'Succeeded' ? EXIT.ok : EXIT.failed;

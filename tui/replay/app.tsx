@@ -6,13 +6,13 @@
  */
 import { useApp, useStdout } from 'ink';
 import { useEffect, useMemo, useReducer, useRef, useState, type Dispatch, type ReactElement } from 'react';
-import { createMemo, type Memo } from '../../engine/authorize.js';
-import { proposeFixes, type VerifiedFix } from '../../engine/diagnose.js';
-import { applyPatch, type JsonPatch } from '../../engine/patch.js';
-import { simulate } from '../../engine/simulate.js';
+import { createMemo, type Memo } from '../../engine/policy/authorize.js';
+import { proposeFixes, type VerifiedFix } from '../../engine/analysis/diagnose.js';
+import { applyPatch, type JsonPatch } from '../../engine/analysis/patch.js';
+import { simulate } from '../../engine/execution/simulate.js';
 import { depths, type TraceFilter } from '../../engine/trace.js';
 import type { SimulationResult } from '../../engine/types.js';
-import { diffResults } from '../../engine/whatif.js';
+import { diffResults } from '../../engine/analysis/whatif.js';
 import type { Scenario } from '../../model/schema.js';
 import { detailView } from './detail.js';
 import { computeLayout, MIN_COLUMNS, MIN_ROWS } from './layout.js';

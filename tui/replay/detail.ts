@@ -4,7 +4,7 @@
  * audit records of the call. Reads the result and the scenario only. Pure.
  */
 import { CATEGORIES, type CallEvaluatedEvent, type DecidingStatement, type SimulationResult, type TraceEvent } from '../../engine/types.js';
-import type { CallChange } from '../../engine/whatif.js';
+import type { CallChange } from '../../engine/analysis/whatif.js';
 import type { PolicyDocument, Scenario } from '../../model/schema.js';
 import { lineText, span, wrapLine, type Line } from './lines.js';
 import { documentView, findDecidingPolicy, findMissingPolicies, POLICY_KIND_NAMES, renderGrant, withCursor, type FoundPolicy } from './policy-docs.js';

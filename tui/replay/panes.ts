@@ -2,10 +2,10 @@
  * The lines of each pane of the replay (header, map, trace, footer, help, invalid run), built
  * from the state, the result and the scenario before anything is drawn. Pure.
  */
-import type { VerifiedFix } from '../../engine/diagnose.js';
+import type { VerifiedFix } from '../../engine/analysis/diagnose.js';
 import { describeEvent } from '../../engine/trace.js';
 import type { SimulationResult, TraceEvent } from '../../engine/types.js';
-import type { CallChange } from '../../engine/whatif.js';
+import type { CallChange } from '../../engine/analysis/whatif.js';
 import { fit, span, textWidth, truncate, truncateLine, wrapLine, wrapLines, type Line, type Span } from './lines.js';
 import type { MapAction, MapStage, MapStatus } from './pipeline-map.js';
 import { currentRun, type ReplayState } from './reducer.js';

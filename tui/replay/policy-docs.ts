@@ -2,8 +2,8 @@
  * Finds the policy document a deciding statement belongs to, in the scenario, and draws it
  * with the deciding statements marked. Reads the scenario only; it never evaluates a policy.
  */
-import { awsManagedKeyPolicy } from '../../engine/kms.js';
-import { FULL_AWS_ACCESS } from '../../engine/org-policies.js';
+import { awsManagedKeyPolicy } from '../../engine/policy/kms.js';
+import { FULL_AWS_ACCESS } from '../../engine/policy/org-policies.js';
 import type { CallEvaluatedEvent, DecidingStatement, PolicyKind } from '../../engine/types.js';
 import { parseArn, roleName } from '../../model/arn.js';
 import type { Grant, KmsKey, PolicyDocument, Role, Scenario } from '../../model/schema.js';

@@ -7,10 +7,10 @@
  * the reducer only sets `pending` to a request; the effect hook in `app.tsx` does the work and
  * answers with `fixes-found`, `rerun-finished` or `rerun-failed`.
  */
-import type { VerifiedFix } from '../../engine/diagnose.js';
+import type { VerifiedFix } from '../../engine/analysis/diagnose.js';
 import { describeEvent, filterTrace, type TraceFilter } from '../../engine/trace.js';
 import type { SimulationResult, TraceEvent } from '../../engine/types.js';
-import type { ResultDiff } from '../../engine/whatif.js';
+import type { ResultDiff } from '../../engine/analysis/whatif.js';
 import type { Scenario } from '../../model/schema.js';
 import { callIdentity, relocateSeq, togglePatch, type StatementKey, type StatementTarget, type WhatIfRequest, type WhatIfRun } from './what-if.js';
 

@@ -4,10 +4,10 @@
  * the detail pane can toggle, and the words the panes use for a change. Nothing here evaluates a
  * policy or simulates; the effect hook in `app.tsx` does. Pure.
  */
-import { callKey, type RunOutcome, type VerifiedFix } from '../../engine/diagnose.js';
-import { pointer, type JsonPatch } from '../../engine/patch.js';
+import { callKey, type RunOutcome, type VerifiedFix } from '../../engine/analysis/diagnose.js';
+import { pointer, type JsonPatch } from '../../engine/analysis/patch.js';
 import type { CallEvaluatedEvent, SimulationResult, TraceEvent } from '../../engine/types.js';
-import type { CallChange, ResultDiff } from '../../engine/whatif.js';
+import type { CallChange, ResultDiff } from '../../engine/analysis/whatif.js';
 import type { Scenario } from '../../model/schema.js';
 
 /** A change applied to the scenario: a proposed fix, or one statement toggled off or back on. */

@@ -1,0 +1,104 @@
+/**
+ * Artifacts in the stores: where an artifact lives, how it is read (`s3:GetObject` + `kms:Decrypt`
+ * through S3) and written (`s3:PutObject` with SSE-KMS headers + `kms:GenerateDataKey`), and the
+ * cross-Region copy CodePipeline makes before an action in another Region. Also the role sessions
+ * CodePipeline opens. Pure apart from awaiting the policy engine.
+ */
+import { objectArn, parseArn, sessionArn } from '../../model/arn.js';
+import { keyInRegion, resolveKey } from '../../model/world.js';
+import type { Plan, PlannedAction } from './plan.js';
+import type { Recorder, StepContext } from './recorder.js';
+import type { ActionRun, ArtifactCopy } from './state.js';
+import type { Caller, CallEvaluatedEvent } from '../types.js';
+
+/** A role session as CodePipeline (or a service) would open it. */
+export function roleCaller(roleArn: string, sessionName: string): Caller & { readonly kind: 'role' } {
+  return { kind: 'role', roleArn, sessionArn: sessionArn(roleArn, sessionName), sessionName };
+}
+
+/** The failure message of a denied call: AWS's message, else the explanation. */
+export function denialMessage(ev: CallEvaluatedEvent): string {
+  return ev.message ?? ev.explanation;
+}
+
+/** The session name CodePipeline uses for role sessions of an execution. */
+export function sessionNameFor(executionId: string): string {
+  return `codepipeline-${executionId.slice(0, 8)}`;
+}
+
+/** The object key of an artifact in a store. */
+export function artifactKey(plan: Plan, artifact: string, executionId: string): string {
+  return `${plan.pipelineName.slice(0, 20)}/${artifact.slice(0, 20)}/${executionId.slice(0, 8)}.zip`;
+}
+
+/** The KMS key reference a store encrypts with: its `encryptionKey`, else the account's `aws/s3`. */
+export function storeKeyRef(plan: Plan, region: string): string {
+  const store = plan.stores[region];
+  return store?.encryptionKey?.id ?? `arn:aws:kms:${region}:${plan.account}:alias/aws/s3`;
+}
+
+/**
+ * Reads an artifact copy: `s3:GetObject` then `kms:Decrypt` through S3 on the key the object
+ * was encrypted with (S3 records the key ARN with the object).
+ */
+export async function readArtifact(run: Pick<ActionRun, 'rec' | 'action'>, parent: number, caller: Caller, name: string, copy: ArtifactCopy): Promise<CallEvaluatedEvent | null> {
+  const where = { stage: run.action.stage, action: run.action.declaration.name };
+  const object = objectArn(copy.bucket, copy.key);
+  const get = await run.rec.call(parent, where, { caller, operation: 's3:GetObject', resource: object, region: copy.region }, `read input artifact ${name}`);
+  if (get.decision !== 'Allowed') return get;
+  const decrypt = await run.rec.call(parent, where, { caller, operation: 'kms:Decrypt', resource: copy.keyArn, region: copy.region, facts: { viaService: `s3.${copy.region}.amazonaws.com`, encryptionContext: { 'aws:s3:arn': object } } }, `decrypt input artifact ${name}`);
+  return decrypt.decision !== 'Allowed' ? decrypt : null;
+}
+
+/**
+ * Writes an artifact: `s3:PutObject` with the SSE-KMS headers, then `kms:GenerateDataKey`
+ * through S3. A key alias or id resolves in the writer's account, as S3 resolves it.
+ */
+export async function writeArtifact(
+  run: Pick<ActionRun, 'rec' | 'action' | 'ctx' | 'plan' | 'executionId'>,
+  parent: number,
+  caller: Caller,
+  name: string,
+  region: string,
+  keyRefOverride?: string,
+): Promise<{ readonly denied: CallEvaluatedEvent | null; readonly copy: ArtifactCopy | null; readonly message?: string }> {
+  const where = { stage: run.action.stage, action: run.action.declaration.name };
+  const store = run.plan.stores[region];
+  if (!store) return { denied: null, copy: null, message: `no artifact store for region \`${region}\`` };
+  const writerAccount = caller.kind === 'role' ? parseArn(caller.roleArn)?.account ?? run.plan.account : run.plan.account;
+  const ref = keyRefOverride ?? storeKeyRef(run.plan, region);
+  const resolved = resolveKey(run.ctx.world, ref, { account: writerAccount, region });
+  const keyArn = resolved.key ? (keyInRegion(run.ctx.world, resolved.key, region) ?? resolved.key).arn : ref;
+  const key = artifactKey(run.plan, name, run.executionId);
+  const object = objectArn(store.location, key);
+  const put = await run.rec.call(parent, where, { caller, operation: 's3:PutObject', resource: object, region, facts: { sseHeader: 'aws:kms', sseKmsKeyId: keyArn } }, `write output artifact ${name}`);
+  if (put.decision !== 'Allowed') return { denied: put, copy: null };
+  const gen = await run.rec.call(parent, where, { caller, operation: 'kms:GenerateDataKey', resource: keyArn, region, facts: { viaService: `s3.${region}.amazonaws.com`, encryptionContext: { 'aws:s3:arn': object } } }, `encrypt output artifact ${name}`);
+  if (gen.decision !== 'Allowed') return { denied: gen, copy: null };
+  return { denied: null, copy: { bucket: store.location, key, keyArn, region } };
+}
+
+/** Copies an artifact into the action's region: CodePipeline does it with the pipeline service role. */
+export async function replicate(
+  ctx: StepContext,
+  plan: Plan,
+  rec: Recorder,
+  parent: number,
+  action: PlannedAction,
+  name: string,
+  copies: Readonly<Record<string, ArtifactCopy>>,
+  pipelineCaller: Caller,
+  executionId: string,
+): Promise<{ readonly status: 'Succeeded'; readonly copy: ArtifactCopy } | { readonly status: 'Failed'; readonly message: string }> {
+  const source = copies[plan.region] ?? Object.values(copies)[0];
+  if (!source) return { status: 'Failed', message: `artifact \`${name}\` has no stored copy` };
+  const where = { stage: action.stage, action: action.declaration.name };
+  const rep = rec.emit({ type: 'artifact.replicated', parentSeq: parent, ...where, artifact: name, from: source.bucket, to: plan.stores[action.region]?.location ?? '', fromRegion: source.region, toRegion: action.region });
+  const run = { rec, action, ctx, plan, executionId };
+  const denied = await readArtifact(run, rep, pipelineCaller, name, source);
+  if (denied) return { status: 'Failed', message: denialMessage(denied) };
+  const written = await writeArtifact(run, rep, pipelineCaller, name, action.region);
+  if (written.denied) return { status: 'Failed', message: denialMessage(written.denied) };
+  if (!written.copy) return { status: 'Failed', message: written.message ?? `artifact \`${name}\` could not be copied` };
+  return { status: 'Succeeded', copy: written.copy };
+}
