@@ -6,12 +6,15 @@
 /** The FNV-1a 32-bit offset basis, the default seed. */
 export const FNV_OFFSET_BASIS = 0x811c9dc5;
 
-/** FNV-1a of a text as an unsigned 32-bit integer, from `seed` (the offset basis by default). Pure. */
-export function fnv1a32(text: string, seed: number = FNV_OFFSET_BASIS): number {
+/** The FNV 32-bit prime. */
+export const FNV_PRIME = 0x01000193;
+
+/** FNV-1a of a text as an unsigned 32-bit integer, from `seed` (the offset basis by default) with `prime`. Pure. */
+export function fnv1a32(text: string, seed: number = FNV_OFFSET_BASIS, prime: number = FNV_PRIME): number {
   let h = seed >>> 0;
   for (let i = 0; i < text.length; i += 1) {
     h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
+    h = Math.imul(h, prime) >>> 0;
   }
   return h;
 }

@@ -11,6 +11,7 @@
  * the policy engine.
  */
 import type { Operation } from 'fast-json-patch';
+import { fnv1aHex } from '../../model/hash.js';
 import { roleName } from '../../model/arn.js';
 import type { Drill, Scenario } from '../../model/schema.js';
 import { FAULT_CATALOGUE, faultSites, type FaultKind, type SingleFault } from '../generate/arbitraries/faults.js';
@@ -254,9 +255,7 @@ function fixText(kind: FaultKind, s: Site, t: Topology): string {
 
 /** A statement id from the site it is about (deterministic, unique enough within one policy). */
 function sidFor(prefix: string, s: Site): string {
-  let h = 0x811c9dc5;
-  for (const ch of `${s.principal}|${s.operation ?? ''}|${s.resource ?? ''}|${s.region}`) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
-  return `${prefix}${h.toString(16).padStart(8, '0').slice(0, 6)}`;
+  return `${prefix}${fnv1aHex(`${s.principal}|${s.operation ?? ''}|${s.resource ?? ''}|${s.region}`).slice(0, 6)}`;
 }
 
 /** A patch that makes the fix of a kind at an intact site: redundant there, so the run still fails. */

@@ -45,6 +45,7 @@
  * (ActionExecutionResult.externalExecutionSummary) and the failure type (FailureDetails.type,
  * CodePipeline API Reference).
  */
+import { fnv1a32, FNV_PRIME } from '../../model/hash.js';
 import { parseArn, roleName } from '../../model/arn.js';
 import type { World } from '../../model/world.js';
 import type { Plan } from './plan.js';
@@ -76,13 +77,9 @@ export function stableId(...parts: readonly (string | number)[]): string {
 }
 
 function idOfText(text: string): string {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 16777619) >>> 0;
-    h2 = Math.imul(h2 ^ c, 2246822519) >>> 0;
-  }
+  // Two FNV-1a lanes (the standard prime and a second one) mixed into 128 bits.
+  const h1 = fnv1a32(text);
+  const h2 = fnv1a32(text, FNV_PRIME, 2246822519);
   const a = hex8(h1);
   const b = hex8(h2);
   const c = hex8(Math.imul(h1 ^ h2, 2654435761) >>> 0);

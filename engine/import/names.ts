@@ -6,6 +6,7 @@
  * Sources: the "Return values" section of each type in the CloudFormation template reference
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-template-resource-type-ref.html).
  */
+import { FNV_OFFSET_BASIS, fnv1aHex, uuidFromHashes } from '../../model/hash.js';
 
 /** Where a stack lives. */
 export interface StackEnv {
@@ -185,28 +186,17 @@ export function identityOf(input: IdentityInput): ResourceIdentity | undefined {
   }
 }
 
-/** A deterministic hash of a text (FNV-1a, 32 bits, as 8 hex digits). Pure. */
-function fnv(text: string, seed = 0x811c9dc5): string {
-  let h = seed;
-  for (let i = 0; i < text.length; i += 1) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, '0');
-}
-
 /** A deterministic UUID-shaped id for a text. Pure. */
 export function stableUuid(text: string): string {
-  const hex = `${fnv(text)}${fnv(text, 0x12345678)}${fnv(text, 0x9abcdef0)}${fnv(text, 0x0fedcba9)}`;
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return uuidFromHashes(text, [FNV_OFFSET_BASIS, 0x12345678, 0x9abcdef0, 0x0fedcba9]);
 }
 
 /** A deterministic upper-case token of `length` characters. Pure. */
 function stableToken(text: string, length: number): string {
   let out = '';
-  let seed = 0x811c9dc5;
+  let seed = FNV_OFFSET_BASIS;
   while (out.length < length) {
-    const h = fnv(text, seed);
+    const h = fnv1aHex(text, seed);
     out += parseInt(h, 16).toString(36).toUpperCase();
     seed = (seed + 0x9e3779b9) >>> 0;
   }

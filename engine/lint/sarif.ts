@@ -3,6 +3,7 @@
  * accepts). Pure: the caller passes the file name and the artifact URI. The text form for the
  * terminal is tui/format/lint.ts.
  */
+import { fnv1aHex } from '../../model/hash.js';
 import type { Finding } from './lint.js';
 import { RULE_IDS, RULES, type LintSeverity, type RuleId } from './rules.js';
 
@@ -81,16 +82,6 @@ export interface SarifOptions {
 
 const pascal = (kebab: string) => kebab.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
 
-/** FNV-1a 32-bit hash as 8 hex digits (a stable fingerprint, not a security hash). Pure. */
-function fnv1a(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i += 1) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, '0');
-}
-
 /** The rule descriptors of every rule, in table order. Pure. */
 export function sarifRules(): SarifRule[] {
   return RULE_IDS.map((id) => {
@@ -129,7 +120,7 @@ export function lintSarif(findings: readonly Finding[], options: SarifOptions): 
         logicalLocations: [{ fullyQualifiedName: f.path || '(document)' }],
       },
     ],
-    partialFingerprints: { 'pipesimFinding/v1': fnv1a(`${f.ruleId}\u0000${f.path}\u0000${f.message}`) },
+    partialFingerprints: { 'pipesimFinding/v1': fnv1aHex(`${f.ruleId}\u0000${f.path}\u0000${f.message}`) },
     properties: { path: f.path, fix: f.fix, proven: f.proven === true },
   }));
   return {
