@@ -14,10 +14,10 @@
  * Exit codes: 0 the run is green, 1 it is not, 2 a document that does not load or a usage error
  * (a refused output included), 70 a bug.
  */
-import { randomBytes } from 'node:crypto';
-import { chmod, link, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { writeFileAtomic } from '../atomic-write.js';
 import { EXIT, err, formatIssue, loadExitCode, out } from '../cli-support.js';
 
 /** Options of `fix`. */
@@ -45,35 +45,6 @@ async function readAll(stream: AsyncIterable<string | Uint8Array>): Promise<stri
 async function sameFile(a: string, b: string): Promise<boolean> {
   const [x, y] = await Promise.all([stat(a).catch(() => undefined), stat(b).catch(() => undefined)]);
   return x !== undefined && y !== undefined && x.dev === y.dev && x.ino === y.ino;
-}
-
-/**
- * Writes a file atomically: a temporary file beside it, then a hard link (which fails when the
- * target exists) or, to replace, a rename. Throws `EEXIST` when refusing to replace.
- */
-export async function writeFileAtomically(path: string, text: string, options: { readonly replace: boolean; readonly mode?: number }): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  await writeFile(tmp, text, { flag: 'wx', mode: 0o644 });
-  try {
-    if (options.mode !== undefined) await chmod(tmp, options.mode);
-    if (options.replace) {
-      await rename(tmp, path);
-      return;
-    }
-    try {
-      await link(tmp, path);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw error;
-      // A file system without hard links: check, then rename (not atomic against a racing writer).
-      if (await stat(path).catch(() => undefined)) throw Object.assign(new Error(`${path} exists`), { code: 'EEXIST' });
-      await rename(tmp, path);
-      return;
-    }
-    await unlink(tmp);
-  } catch (error) {
-    await unlink(tmp).catch(() => undefined);
-    throw error;
-  }
 }
 
 /** Registers `fix`. */
@@ -137,7 +108,7 @@ export function register(program: Command): void {
         else {
           const mode = options.inPlace && sourcePath ? (await stat(sourcePath)).mode & 0o777 : undefined;
           try {
-            await writeFileAtomically(target, rendered.text, { replace: options.inPlace === true || options.force === true, ...(mode !== undefined ? { mode } : {}) });
+            writeFileAtomic(target, rendered.text, { replace: options.inPlace === true || options.force === true, ...(mode !== undefined ? { mode } : {}) });
           } catch (error) {
             if ((error as NodeJS.ErrnoException).code === 'EEXIST') return refuse(`\`${target}\` exists: use --force to replace it`);
             throw error;

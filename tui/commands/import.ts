@@ -11,10 +11,11 @@
  * The stack name defaults to the file's base name. `--param NAME=VALUE` sets a parameter in every
  * template that declares it, `--param STACK:NAME=VALUE` in one stack only.
  */
-import { linkSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import type { LocatedIssue } from '../../model/issues.js';
+import { writeFileAtomic } from '../atomic-write.js';
 import { EXIT, err, formatIssue } from '../cli-support.js';
 
 /** Options every import shares. */
@@ -115,42 +116,14 @@ async function run(work: () => Promise<Imported>, options: OutputOptions): Promi
   process.exitCode = EXIT.ok;
 }
 
-/** Writes a file through a temporary file; without `force`, never replaces an existing file. */
+/** Writes a file atomically; without `force`, never replaces an existing file. `true`, or why not. */
 export function writeAtomically(path: string, text: string, force: boolean): true | string {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
-    writeFileSync(temporary, text, { flag: 'wx' });
+    writeFileAtomic(path, text, { replace: force });
+    return true;
   } catch (error) {
-    return `cannot write: ${(error as NodeJS.ErrnoException).code ?? String(error)}`;
-  }
-  try {
-    if (force) {
-      renameSync(temporary, path);
-      return true;
-    }
-    try {
-      // A hard link fails with EEXIST when the file exists: no window where it could be replaced.
-      linkSync(temporary, path);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') return 'exists: not overwritten (use --force)';
-      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV') return `cannot write: ${code ?? String(error)}`;
-      // A file system without hard links: check, then rename.
-      if (exists(path)) return 'exists: not overwritten (use --force)';
-      renameSync(temporary, path);
-    }
-    return true;
-  } finally {
-    rmSync(temporary, { force: true });
-  }
-}
-
-function exists(path: string): boolean {
-  try {
-    statSync(path);
-    return true;
-  } catch {
-    return false;
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'EEXIST' ? 'exists: not overwritten (use --force)' : `cannot write: ${code ?? String(error)}`;
   }
 }
 

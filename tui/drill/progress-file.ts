@@ -4,7 +4,8 @@
  * fresh progress, and a corrupt one is kept aside as `progress.json.corrupt-<n>` (said on
  * standard error) before starting fresh.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { writeFileAtomic } from '../atomic-write.js';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { emptyProgress, parseProgress, type Progress } from '../../engine/drills/progress.js';
@@ -55,18 +56,8 @@ export function readProgress(file: string, warn: (line: string) => void): Progre
   return emptyProgress();
 }
 
-let tmpCounter = 0;
-
-/** Writes progress atomically: a temporary file next to it, then a rename over it. */
+/** Writes progress atomically (a temporary file beside it, flushed, then renamed over it). */
 export function writeProgress(file: string, progress: Progress): void {
   mkdirSync(dirname(file), { recursive: true });
-  tmpCounter += 1;
-  const tmp = `${file}.tmp-${process.pid}-${tmpCounter}`;
-  try {
-    writeFileSync(tmp, `${JSON.stringify(progress, null, 2)}\n`, { mode: 0o600 });
-    renameSync(tmp, file);
-  } catch (error) {
-    rmSync(tmp, { force: true });
-    throw error;
-  }
+  writeFileAtomic(file, `${JSON.stringify(progress, null, 2)}\n`, { replace: true, mode: 0o600 });
 }
