@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { actionMatches } from './iam-match.js';
 import { suggest } from './suggest.js';
 
 /** The verdict on one action string. */
@@ -73,9 +74,6 @@ function actionNames(service: string): readonly string[] | null {
   return names;
 }
 
-const wildcardRegExp = (pattern: string): RegExp =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-
 /** Verdicts already given, by action text (the data does not change while the process runs). */
 const verdicts = new Map<string, ActionCheck>();
 /** Past this many actions the cache starts afresh. */
@@ -108,8 +106,7 @@ function checkActionText(action: string): ActionCheck {
   const names = actionNames(service);
   if (!names) return undefined;
   if (/[*?]/.test(name)) {
-    const re = wildcardRegExp(name);
-    return names.some((n) => re.test(n)) ? { known: true } : { known: false, problem: 'pattern', service, suggestions: [] };
+    return names.some((n) => actionMatches(`${service}:${n}`, `${service}:${name}`)) ? { known: true } : { known: false, problem: 'pattern', service, suggestions: [] };
   }
   const lower = name.toLowerCase();
   if (names.some((n) => n.toLowerCase() === lower)) return { known: true };

@@ -64,7 +64,7 @@ const PRINCIPAL_KEYS = ['AWS', 'Service', 'Federated', 'CanonicalUser'];
 const POLICY_WORDS = /\b(Version|Statement|Sid|Effect|NotAction|Action|NotResource|Resource|NotPrincipal|Principal|Condition|Id|AWS|Service|Federated|CanonicalUser)\b/g;
 
 /** The statements of a document with their paths. Pure. */
-export function statementsOf(site: PolicySite): { readonly statement: Record<string, unknown>; readonly segments: readonly PathSegment[] }[] {
+export function statementsWithPaths(site: PolicySite): { readonly statement: Record<string, unknown>; readonly segments: readonly PathSegment[] }[] {
   const base = [...site.segments, 'Statement'];
   const statement = site.document.Statement;
   return Array.isArray(statement)
@@ -167,7 +167,7 @@ const resourceIssues = new WeakMap<object, readonly RawIssue[]>();
 /** Resources of one document that are neither `*` nor an ARN (paths relative to the site). */
 function findResourceIssues(site: PolicySite): RawIssue[] {
   const issues: RawIssue[] = [];
-  for (const { statement, segments } of statementsOf(site)) {
+  for (const { statement, segments } of statementsWithPaths(site)) {
     for (const field of ['Resource', 'NotResource'] as const) {
       for (const { text, index } of asList(statement[field])) {
         if (text === '*' || text.startsWith('arn:')) continue;
@@ -222,7 +222,7 @@ const actionIssues = new WeakMap<object, readonly RawIssue[]>();
 /** Actions of one document the engine's data does not know (paths relative to the site). */
 function findActionIssues(site: PolicySite): RawIssue[] {
   const issues: RawIssue[] = [];
-  for (const { statement, segments } of statementsOf(site)) {
+  for (const { statement, segments } of statementsWithPaths(site)) {
     for (const field of ['Action', 'NotAction'] as const) {
       for (const { text, index } of asList(statement[field])) {
         const issue = unknownActionIssue(text, index === undefined ? [...segments, field] : [...segments, field, index]);

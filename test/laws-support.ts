@@ -23,7 +23,7 @@ import {
   type MutationKind,
 } from '../engine/generate/arbitraries/index.js';
 import { simulate } from '../engine/execution/simulate.js';
-import { buildTopology, resourceMatches, topologyParams, type Topology, type TopologyParams } from '../engine/generate/topology.js';
+import { buildTopology, expectedResourceMatches as resourceMatches, topologyParams, type Topology, type TopologyParams } from '../engine/generate/topology.js';
 import type { SimulationResult } from '../engine/types.js';
 import type { Scenario } from '../model/schema.js';
 import { listBundledScenarios, loadScenarioFile } from '../model/source.js';

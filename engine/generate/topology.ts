@@ -374,7 +374,7 @@ export function buildTopology(params: TopologyParams): Topology {
 }
 
 /** Whether a trace resource matches an expected one (a stack ARN ending in `/*` matches any stack id). Pure. */
-export function resourceMatches(expected: string, actual: string): boolean {
+export function expectedResourceMatches(expected: string, actual: string): boolean {
   return expected.endsWith('/*') && expected.includes(':stack/') ? actual.startsWith(expected.slice(0, -1)) : expected === actual;
 }
 

@@ -8,8 +8,9 @@ import type { PathSegment } from '../../model/path.js';
 import type { ArtifactStore, PolicyDocument, PolicyStatement, Role, Scenario } from '../../model/schema.js';
 import { findRole, resolveKey, type World } from '../../model/world.js';
 import type { CallEvaluatedEvent, SimulationResult, TraceEvent } from '../types.js';
+import { resourceMatches } from '../../model/iam-match.js';
+import { asList } from '../../model/policy-document.js';
 import {
-  asList,
   conditionsOf,
   coversAction,
   coversResource,
@@ -19,9 +20,8 @@ import {
   isDeny,
   principalKind,
   principalsOf,
-  resourceMatches,
+  indexedStatements,
   statementPath,
-  statementsOf,
   type IndexedStatement,
 } from './policy.js';
 import type { RuleId } from './rules.js';
@@ -211,12 +211,12 @@ const SSE_KEYS = new Set(['s3:x-amz-server-side-encryption', 's3:x-amz-server-si
 
 /** Whether a bucket policy denies PutObject without the SSE headers. */
 function deniesUnencryptedPut(doc: PolicyDocument | undefined): boolean {
-  return statementsOf(doc).some(({ statement: st }) => isDeny(st) && coversAction(st, 's3:PutObject') && conditionsOf(st).some((c) => SSE_KEYS.has(c.key.toLowerCase())));
+  return indexedStatements(doc).some(({ statement: st }) => isDeny(st) && coversAction(st, 's3:PutObject') && conditionsOf(st).some((c) => SSE_KEYS.has(c.key.toLowerCase())));
 }
 
 /** Whether a bucket policy denies requests without TLS. */
 function deniesPlainHttp(doc: PolicyDocument | undefined): boolean {
-  return statementsOf(doc).some(({ statement: st }) => isDeny(st) && conditionsOf(st).some((c) => c.key.toLowerCase() === 'aws:securetransport' && /^Bool(IfExists)?$/i.test(c.operator) && c.values.some((v) => v.toLowerCase() === 'false')));
+  return indexedStatements(doc).some(({ statement: st }) => isDeny(st) && conditionsOf(st).some((c) => c.key.toLowerCase() === 'aws:securetransport' && /^Bool(IfExists)?$/i.test(c.operator) && c.values.some((v) => v.toLowerCase() === 'false')));
 }
 
 /** PS004, PS005, PS006: each artifact bucket denies unencrypted uploads and plain HTTP, and is versioned. */
@@ -268,7 +268,7 @@ export const trustAdmitsRoot: Check = (ctx) => {
     const i = roleIndex(ctx.scenario, arn);
     const role = ctx.scenario.roles[i];
     if (!role) continue;
-    for (const s of statementsOf(role.trustPolicy)) {
+    for (const s of indexedStatements(role.trustPolicy)) {
       const st = s.statement;
       if (!isAllow(st) || !coversAction(st, 'sts:AssumeRole') || hasPrincipalArnCondition(st)) continue;
       const p = principalsOf(st);
@@ -307,7 +307,7 @@ export const cfnExecutionRoleTrust: Check = (ctx) => {
     const base: PathSegment[] = ['roles', i, 'trustPolicy'];
     let trustsCfn = false;
     const extras: { s: IndexedStatement; who: string[] }[] = [];
-    for (const s of statementsOf(role.trustPolicy)) {
+    for (const s of indexedStatements(role.trustPolicy)) {
       const st = s.statement;
       if (!isAllow(st) || !coversAction(st, 'sts:AssumeRole')) continue;
       const p = principalsOf(st);
@@ -346,7 +346,7 @@ export const cfnExecutionRoleTrust: Check = (ctx) => {
 export const wildcardPrincipal: Check = (ctx) => {
   const out: Draft[] = [];
   const scan = (doc: PolicyDocument | undefined, base: PathSegment[], what: string) => {
-    for (const s of statementsOf(doc)) {
+    for (const s of indexedStatements(doc)) {
       if (!isAllow(s.statement) || !principalsOf(s.statement).star || hasNarrowingCondition(s.statement)) continue;
       out.push({ ruleId: 'PS008', segments: [...statementPath(base, s), 'Principal'], message: `${what} allows principal \`*\`${s.statement.Sid ? ` in statement \`${s.statement.Sid}\`` : ''} with no condition that narrows it` });
     }
@@ -377,7 +377,7 @@ export const kmsStarToOtherAccount: Check = (ctx) => {
   const out: Draft[] = [];
   ctx.scenario.keys.forEach((key, i) => {
     const keyAccount = parseArn(key.arn)?.account ?? '';
-    for (const s of statementsOf(key.policy)) {
+    for (const s of indexedStatements(key.policy)) {
       const st = s.statement;
       if (!isAllow(st) || !grantsAllOfKms(st)) continue;
       const p = principalsOf(st);
@@ -472,7 +472,7 @@ function principalConditionsAdmit(st: PolicyStatement, role: Role): boolean {
       if ((subject === undefined) !== (c.values[0] === 'true')) return false;
       continue;
     }
-    const matches = subject !== undefined && c.values.some((v) => (like ? resourceMatches(v, subject) : v === subject));
+    const matches = subject !== undefined && c.values.some((v) => (like ? resourceMatches(subject, v) : v === subject));
     if (subject === undefined && /IfExists$/i.test(c.operator)) continue;
     if (negated ? matches : !matches) return false;
   }
@@ -481,7 +481,7 @@ function principalConditionsAdmit(st: PolicyStatement, role: Role): boolean {
 
 /** Whether a role's identity policies allow an operation on a resource (statement-level, principal conditions evaluated). */
 function roleAllows(ctx: CheckContext, role: Role, operation: string, resource: string): boolean {
-  const statements = identityPolicies(ctx, role).flatMap((p) => statementsOf(p.doc).map((s) => s.statement));
+  const statements = identityPolicies(ctx, role).flatMap((p) => indexedStatements(p.doc).map((s) => s.statement));
   const applies = (st: PolicyStatement) => coversAction(st, operation) && coversResource(st, resource) && principalConditionsAdmit(st, role);
   if (statements.some((st) => isDeny(st) && applies(st) && conditionsOf(st).every((c) => /^aws:principal(tag\/|arn$)/i.test(c.key)))) return false;
   return statements.some((st) => isAllow(st) && applies(st));
@@ -562,7 +562,7 @@ export const overbroadActionRole: Check = (ctx) => {
     const role = findRole(ctx.world, arn);
     if (!role) continue;
     for (const policy of identityPolicies(ctx, role)) {
-      for (const s of statementsOf(policy.doc)) {
+      for (const s of indexedStatements(policy.doc)) {
         const st = s.statement;
         if (!isAllow(st)) continue;
         const actions = asList(st.Action);

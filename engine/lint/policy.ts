@@ -1,5 +1,7 @@
 /** Reading AWS policy documents the way lint needs: statements, principals, actions, conditions. Pure. */
 import { parseArn } from '../../model/arn.js';
+import { actionMatches, resourceMatches } from '../../model/iam-match.js';
+import { asList, statementsOf } from '../../model/policy-document.js';
 import type { PolicyDocument, PolicyStatement } from '../../model/schema.js';
 
 /** A statement with its index in its document. */
@@ -10,21 +12,16 @@ export interface IndexedStatement {
   readonly listed: boolean;
 }
 
-/** The statements of a document, with their indexes. Pure. */
-export function statementsOf(doc: PolicyDocument | undefined): IndexedStatement[] {
+/** The statements of a document, with their indexes and whether the document lists them. Pure. */
+export function indexedStatements(doc: PolicyDocument | undefined): IndexedStatement[] {
   if (!doc) return [];
-  const s = doc.Statement;
-  return Array.isArray(s) ? s.map((statement, index) => ({ statement, index, listed: true })) : [{ statement: s, index: 0, listed: false }];
+  const listed = Array.isArray(doc.Statement);
+  return statementsOf(doc).map((statement, index) => ({ statement, index, listed }));
 }
 
 /** Path segments of a statement inside a document at `base`. Pure. */
 export function statementPath(base: readonly (string | number)[], s: IndexedStatement): (string | number)[] {
   return s.listed ? [...base, 'Statement', s.index] : [...base, 'Statement'];
-}
-
-/** A string or list as a list. Pure. */
-export function asList(value: string | readonly string[] | undefined): readonly string[] {
-  return value === undefined ? [] : typeof value === 'string' ? [value] : value;
 }
 
 /** The principals of a statement: `'*'` or the AWS, Service and Federated entries. Pure. */
@@ -45,29 +42,17 @@ export function principalKind(principal: string): { readonly kind: 'root'; reado
   return { kind: 'arn', account: arn.account };
 }
 
-/** Whether an action pattern (`s3:Get*`, `*`) matches an operation (`s3:GetObject`), case-insensitively as IAM does. Pure. */
-export function actionMatches(pattern: string, operation: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
-  return re.test(operation);
-}
-
 /** Whether a statement's actions cover an operation (Action or NotAction). Pure. */
 export function coversAction(st: PolicyStatement, operation: string): boolean {
-  if (st.Action !== undefined) return asList(st.Action).some((a) => actionMatches(a, operation));
-  if (st.NotAction !== undefined) return !asList(st.NotAction).some((a) => actionMatches(a, operation));
+  if (st.Action !== undefined) return asList(st.Action).some((a) => actionMatches(operation, a));
+  if (st.NotAction !== undefined) return !asList(st.NotAction).some((a) => actionMatches(operation, a));
   return false;
-}
-
-/** Whether a resource pattern matches a resource ARN (`*` and `?` wildcards). Pure. */
-export function resourceMatches(pattern: string, resource: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-  return re.test(resource);
 }
 
 /** Whether a statement's resources cover a resource (Resource or NotResource; absent means any, as in a trust policy). Pure. */
 export function coversResource(st: PolicyStatement, resource: string): boolean {
-  if (st.Resource !== undefined) return asList(st.Resource).some((r) => resourceMatches(r, resource));
-  if (st.NotResource !== undefined) return !asList(st.NotResource).some((r) => resourceMatches(r, resource));
+  if (st.Resource !== undefined) return asList(st.Resource).some((r) => resourceMatches(resource, r));
+  if (st.NotResource !== undefined) return !asList(st.NotResource).some((r) => resourceMatches(resource, r));
   return true;
 }
 

@@ -5,6 +5,7 @@
 import { awsManagedKeyPolicy } from '../../engine/policy/kms.js';
 import { FULL_AWS_ACCESS } from '../../engine/policy/org-policies.js';
 import type { CallEvaluatedEvent, DecidingStatement, PolicyKind } from '../../engine/types.js';
+import { statementsOf } from '../../model/policy-document.js';
 import { parseArn, roleName } from '../../model/arn.js';
 import type { Grant, KmsKey, PolicyDocument, Role, Scenario } from '../../model/schema.js';
 import { span, truncate, wrapLine, type Line } from './lines.js';
@@ -178,12 +179,6 @@ export function findMissingPolicies(scenario: Scenario, event: CallEvaluatedEven
   }
 }
 
-/** The statements of a document as a list (AWS allows a single object). */
-export function statementsOf(document: PolicyDocument): readonly Record<string, unknown>[] {
-  const s = document.Statement as unknown;
-  return Array.isArray(s) ? (s as Record<string, unknown>[]) : [s as Record<string, unknown>];
-}
-
 const MARK = '▶ ';
 const NO_MARK = '  ';
 const OFF_MARK = '- ';
@@ -207,7 +202,7 @@ export interface OffStatement {
 
 /** The statements as drawn: the live ones with the toggled-off ones put back at their places. Pure. */
 export function drawnStatements(document: PolicyDocument, off: readonly OffStatement[] = []): readonly { readonly statement: Record<string, unknown>; readonly off: boolean }[] {
-  const out: { statement: Record<string, unknown>; off: boolean }[] = statementsOf(document).map((statement) => ({ statement, off: false }));
+  const out: { statement: Record<string, unknown>; off: boolean }[] = statementsOf(document).map((statement) => ({ statement: statement as unknown as Record<string, unknown>, off: false }));
   for (const o of [...off].sort((a, b) => a.at - b.at)) out.splice(Math.min(o.at, out.length), 0, { statement: o.statement as Record<string, unknown>, off: true });
   return out;
 }

@@ -9,10 +9,11 @@ import fc from 'fast-check';
 import type { Operation } from 'fast-json-patch';
 import type { PolicyStatement } from '../../../model/schema.js';
 import type { ExpectedCall, Topology } from '../topology.js';
-import { resourceMatches } from '../topology.js';
+import { expectedResourceMatches } from '../topology.js';
 import type { Category } from '../../types.js';
 import { escapePointerToken, parsePointer, pointer } from './patch-shared.js';
-import { listOf, policySites, statementIndex, statementName, statementPointer, statementsOf, type PolicySite } from './policy-sites.js';
+import { asList as listOf, statementsOf } from '../../../model/policy-document.js';
+import { policySites, statementIndex, statementName, statementPointer, type PolicySite } from './policy-sites.js';
 
 /** The fault catalogue: kind → the category it must surface as, and what it breaks. */
 export const FAULT_CATALOGUE = {
@@ -212,7 +213,7 @@ export function faultSites(topology: Topology, options: FaultOptions = {}): Sing
       seen.add(key);
       const site = inlineSite(c.principal);
       const deny: PolicyStatement = { Sid: 'PipesimFaultDeny', Effect: 'Deny', Action: c.operation, Resource: c.resource };
-      const first = calls.find((x) => x.principal === c.principal && x.operation === c.operation && resourceMatches(c.resource, x.resource));
+      const first = calls.find((x) => x.principal === c.principal && x.operation === c.operation && expectedResourceMatches(c.resource, x.resource));
       push('add-identity-deny', `add a Deny of ${c.operation} on ${c.resource} to ${site.description}`, [{ op: 'add', path: `${site.pointer}/Statement/-`, value: deny }], first);
     }
   }

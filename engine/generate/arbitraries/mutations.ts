@@ -9,16 +9,8 @@ import fc from 'fast-check';
 import type { Operation } from 'fast-json-patch';
 import type { PolicyStatement, Scenario } from '../../../model/schema.js';
 import { escapePointerToken, pointer } from './patch-shared.js';
-import {
-  hasStatementList,
-  listOf,
-  policySites,
-  RESOURCE_SITE_KINDS,
-  statementName,
-  statementPointer,
-  statementsOf,
-  type PolicySite,
-} from './policy-sites.js';
+import { asList as listOf, statementsOf } from '../../../model/policy-document.js';
+import { hasStatementList, policySites, RESOURCE_SITE_KINDS, statementName, statementPointer, type PolicySite } from './policy-sites.js';
 
 /** The kinds of mutation, with what each does. */
 export const MUTATION_KINDS = {

@@ -3,6 +3,7 @@
  * function, session, SCP and RCP document with its JSON Pointer and a name a reader
  * recognises. Pure.
  */
+import { asList as listOf, statementsOf } from '../../../model/policy-document.js';
 import type { PolicyDocument, PolicyStatement, Scenario } from '../../../model/schema.js';
 import { pointer } from './patch-shared.js';
 
@@ -53,11 +54,6 @@ export function policySites(scenario: Scenario): PolicySite[] {
   return sites;
 }
 
-/** The statements of a document as a list (a single statement object is a list of one). Pure. */
-export function statementsOf(document: PolicyDocument): readonly PolicyStatement[] {
-  return Array.isArray(document.Statement) ? document.Statement : [document.Statement];
-}
-
 /** Whether the document holds its statements in a list (rather than one bare statement object). */
 export function hasStatementList(document: PolicyDocument): boolean {
   return Array.isArray(document.Statement);
@@ -73,11 +69,6 @@ export function statementName(statement: PolicyStatement, index: number): string
   return statement.Sid ? statement.Sid : `#${index}`;
 }
 
-/** A string-or-list field as a list. Pure. */
-export function listOf(value: string | readonly string[] | undefined): readonly string[] {
-  if (value === undefined) return [];
-  return typeof value === 'string' ? [value] : value;
-}
 
 /** Finds the site at a JSON Pointer. Pure. */
 export function siteAt(scenario: Scenario, ptr: string): PolicySite | undefined {

@@ -5,7 +5,8 @@
 import fc from 'fast-check';
 import type { PolicyStatement, Scenario } from '../../../model/schema.js';
 import type { Operation } from 'fast-json-patch';
-import { listOf, policySites, RESOURCE_SITE_KINDS, statementsOf } from './policy-sites.js';
+import { asList as listOf, statementsOf } from '../../../model/policy-document.js';
+import { policySites, RESOURCE_SITE_KINDS } from './policy-sites.js';
 
 /** A statement naming nothing in the world, added to one policy document. */
 export interface UnrelatedStatement {
