@@ -1,2 +1,2 @@
-/** The raw policy engine's baseline for the benchmark (kept in engine/policy/authorize.ts, its only importer). */
-export { rawEngineBaseline as engineBaseline } from '../engine/policy/authorize.js';
+/** The raw policy engine's baseline for the benchmark (kept in engine/policy/evaluate.ts, its only runtime importer). */
+export { rawEngineBaseline as engineBaseline } from '../engine/policy/evaluate.js';

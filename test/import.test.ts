@@ -9,7 +9,7 @@ import { importStacks, type ImportResult, type StackInput } from '../engine/impo
 import { readAssemblyManifest } from '../engine/import/cdk.js';
 import { scenarioToYaml } from '../engine/import/emit.js';
 import { importGetPipeline } from '../engine/import/get-pipeline.js';
-import { parseTemplate, type JsonObject } from '../engine/import/template.js';
+import { parseTemplate } from '../engine/import/template.js';
 import { simulate } from '../engine/execution/simulate.js';
 import type { SimulationResult } from '../engine/types.js';
 import { loadScenario } from '../model/load.js';

@@ -6,7 +6,7 @@
  * builder re-skins every drill. See test/drill-bank/build.ts.
  */
 import jsonpatch from 'fast-json-patch';
-import { action, actionPtr, add, readBase, bucketIndex, clone, inlinePtr, inlineStatementPtr, keyIn, move, ptr, remove, replace, role, roleArn, roleIndex, sidIndex, stageIndex, statements, type Doc, type Op } from './kit.js';
+import { action, actionPtr, add, readBase, bucketIndex, clone, inlinePtr, inlineStatementPtr, keyIn, move, ptr, remove, replace, role, roleIndex, sidIndex, stageIndex, statements, type Doc, type Op } from './kit.js';
 
 /** One choice: its text and its patch against the drill's document. */
 export interface ChoiceSpec {
@@ -109,14 +109,6 @@ function regionStoreOps(doc: Doc, o: { readonly region: string; readonly homeBuc
 function referenceDoc(): Doc {
   return readBase('reference/four-accounts-two-regions');
 }
-
-/** Index of the key with an alias. */
-function keyIndex2(doc: Doc, alias: string): number {
-  const i = (doc.keys as Doc[]).findIndex((k) => (k.aliases ?? []).includes(alias));
-  if (i < 0) throw new Error(`authoring: key ${alias} not found`);
-  return i;
-}
-
 
 /** Applies patch operations to a document in place (authoring only). */
 function applyOps(doc: Doc, ops: readonly Op[]): void {

@@ -3,7 +3,7 @@
  * function, session, SCP and RCP document with its JSON Pointer and a name a reader
  * recognises. Pure.
  */
-import { asList as listOf, statementsOf } from '../../../model/policy-document.js';
+import { statementsOf } from '../../../model/policy-document.js';
 import type { PolicyDocument, PolicyStatement, Scenario } from '../../../model/schema.js';
 import { pointer } from './patch-shared.js';
 
