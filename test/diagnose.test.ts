@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemo } from '../engine/policy/authorize.js';
 import { CATEGORY_GUIDE, describeFailure, diagnose, explainFailure, proposeFixes } from '../engine/analysis/diagnose.js';
 import { formatDiagnosis } from '../tui/format/diagnose.js';
-import { candidateFixes } from '../engine/analysis/fix-candidates.js';
+import { candidateFixes } from '../engine/analysis/candidates/index.js';
 import { globCovers } from '../engine/analysis/fix-statements.js';
 import { fixScenario } from '../engine/analysis/fix.js';
 import { applyPatch } from '../engine/analysis/patch.js';

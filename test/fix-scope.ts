@@ -4,7 +4,8 @@
  * no wildcard where a name will do, and "within the scope of a removed statement".
  */
 import type { PolicyStatement, Scenario } from '../model/schema.js';
-import { globCovers, listOf, statementList } from '../engine/analysis/fix-statements.js';
+import { globCovers, statementList } from '../engine/analysis/fix-statements.js';
+import { asList as listOf } from '../model/policy-document.js';
 import { pointer, pointerSegments, type JsonPatch } from '../engine/analysis/patch.js';
 
 /** A statement of the scenario: where it is, and who it applies to when it has no Principal. */

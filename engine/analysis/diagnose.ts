@@ -7,7 +7,7 @@
 import { denialOf } from '../execution/simulate.js';
 import type { Scenario } from '../../model/schema.js';
 import { createMemo, type Memo } from '../policy/authorize.js';
-import { candidateFixes, denialEvent, type CandidateOptions, type FixCandidate } from './fix-candidates.js';
+import { candidateFixes, denialEvent, type CandidateOptions, type FixCandidate } from './candidates/index.js';
 import { applyPatch, type JsonPatch } from './patch.js';
 import { simulate } from '../execution/simulate.js';
 import { CATEGORIES, type CallEvaluatedEvent, type Category, type DecidingStatement, type Decision, type Issue, type PolicyKind, type SimulationResult, type Status, type TraceEvent } from '../types.js';

@@ -6,6 +6,8 @@
  */
 import { parseArn, roleName } from '../../model/arn.js';
 import type { PolicyDocument, PolicyStatement, Scenario } from '../../model/schema.js';
+import { wildcardRegExp } from '../../model/iam-match.js';
+import { statementsOf } from '../../model/policy-document.js';
 import { normaliseRoleArn } from '../../model/world.js';
 import { applyOperations, pointer, type PatchOperation } from './patch.js';
 import type { PolicyKind } from '../types.js';
@@ -51,8 +53,7 @@ export function roleIndex(scenario: Scenario, arn: string): number {
 
 /** The statements of a policy document as a list. */
 export function statementList(doc: PolicyDocument | undefined): PolicyStatement[] {
-  if (!doc) return [];
-  return Array.isArray(doc.Statement) ? [...doc.Statement] : [doc.Statement];
+  return [...statementsOf(doc)];
 }
 
 /** Where a policy that took part in a decision lives, from its kind and the name the engine reports. */
@@ -198,10 +199,7 @@ export function shortName(arn: string): string {
  * IAM does; resources with case. Pure.
  */
 export function globMatches(pattern: string, value: string, ignoreCase = false): boolean {
-  const p = ignoreCase ? pattern.toLowerCase() : pattern;
-  const v = ignoreCase ? value.toLowerCase() : value;
-  const re = new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')}$`, 's');
-  return re.test(v);
+  return wildcardRegExp(pattern, ignoreCase ? 'i' : '').test(value);
 }
 
 /**
@@ -226,10 +224,4 @@ export function globCovers(outer: string, inner: string, ignoreCase = false): bo
     return r;
   };
   return go(0, 0);
-}
-
-/** A value or list of values as a list. */
-export function listOf<T>(value: T | readonly T[] | undefined): T[] {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? [...(value as readonly T[])] : [value as T];
 }
