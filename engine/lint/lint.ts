@@ -8,7 +8,7 @@ import { formatPath, type PathSegment } from '../../model/path.js';
 import type { Scenario } from '../../model/schema.js';
 import { buildWorld } from '../../model/world.js';
 import type { SimulationResult } from '../types.js';
-import { CHECKS, checkContext } from './checks.js';
+import { CHECKS, checkContext } from './checks/index.js';
 import { RULE_IDS, RULES, SEVERITY_RANK, type LintSeverity, type RuleId } from './rules.js';
 import { actionsOf } from './topology.js';
 

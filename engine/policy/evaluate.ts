@@ -68,7 +68,6 @@ function toSimulation(plan: Plan): Simulation {
 
 // The benchmark's baseline (bench/bench.ts): not used by the simulator.
 
-
 /** Replaces every pre-validated policy of an engine request by its raw document. */
 function rawRequest(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(rawRequest);
