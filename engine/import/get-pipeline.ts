@@ -22,7 +22,7 @@
  */
 import type { LocatedIssue } from '../../model/issues.js';
 import type { PolicyDocument, ScenarioInput } from '../../model/schema.js';
-import type { ImportResult, ScenarioComment } from './build.js';
+import type { ImportResult, ScenarioComment } from './draft.js';
 import { awsManagedPolicy } from './managed-policies.js';
 
 /** A file already read. */

@@ -1,6 +1,6 @@
 /** Import: CloudFormation templates, CDK cloud assemblies and `get-pipeline` output into a scenario. Pure. */
 export { importStacks } from './build.js';
-export type { ImportOptions, ImportResult, ScenarioComment, StackInput } from './build.js';
+export type { ImportOptions, ImportResult, ScenarioComment, StackInput } from './draft.js';
 export { readAssemblyManifest } from './cdk.js';
 export type { AssemblyContents, AssemblyStack } from './cdk.js';
 export { scenarioToYaml } from './emit.js';
