@@ -12,11 +12,6 @@ export function actionMatches(action: string, pattern: string): boolean {
   return actionMatchesPattern(action, pattern);
 }
 
-/** Whether any of the patterns matches the action. Pure. */
-export function actionMatchesAny(action: string, patterns: readonly string[]): boolean {
-  return patterns.some((p) => actionMatchesPattern(action, p));
-}
-
 const segmentCache = new Map<string, RegExp>();
 
 /** A wildcard pattern as an anchored regular expression (`*` any run, `?` one character). Pure. */
@@ -51,9 +46,4 @@ export function resourceMatches(resource: string, pattern: string): boolean {
     return wildcardRegExp(pRest.slice(product.length)).test(rRest.slice(product.length));
   }
   return wildcardRegExp(pRest).test(rRest);
-}
-
-/** Whether any of the patterns matches the resource. Pure. */
-export function resourceMatchesAny(resource: string, patterns: readonly string[]): boolean {
-  return patterns.some((p) => resourceMatches(resource, p));
 }

@@ -4,7 +4,7 @@ export type { Arn } from './arn.js';
 export { FNV_OFFSET_BASIS, FNV_PRIME, fnv1a32, fnv1aHex, uuidFromHashes } from './hash.js';
 export { checkAction } from './iam-actions.js';
 export type { ActionCheck } from './iam-actions.js';
-export { actionMatches, actionMatchesAny, resourceMatches, resourceMatchesAny, wildcardRegExp } from './iam-match.js';
+export { actionMatches, resourceMatches, wildcardRegExp } from './iam-match.js';
 export { compareIssues } from './issues.js';
 export type { Issue, LocatedIssue, Position, Severity } from './issues.js';
 export { SCENARIO_SCHEMA_FILE, scenarioJsonSchema, scenarioJsonSchemaText } from './json-schema.js';

@@ -4,6 +4,9 @@
  *
  * Policy documents, trust policies, key policies, bucket policies and the pipeline
  * declaration keep AWS's own JSON shapes and casing so `aws … get-*` output pastes in.
+ *
+ * Longer than 400 lines on purpose: it is the format's single source, and its schemas refer to
+ * one another (ARN shapes, policy documents, the pipeline declaration) in the order they are read.
  */
 import { z } from 'zod';
 

@@ -9,6 +9,9 @@
  * runs and as whom, and the calls the execution must make in trace order (`calls`) — the model
  * a model-based test checks the engine against, and what single faults
  * (engine/generate/arbitraries/faults.ts) use to name where they must surface.
+ *
+ * Longer than 400 lines on purpose: construction, the names it chooses and the calls it expects
+ * are written side by side, so a change to one shows in the others.
  */
 import fc from 'fast-check';
 import { internPolicies, deepFreeze } from './arbitraries/intern.js';

@@ -8,6 +8,9 @@
  *
  * Source: CloudFormation template reference, "Intrinsic function reference" and "Pseudo
  * parameters reference" (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference.html).
+ *
+ * Longer than 400 lines on purpose: every intrinsic is a case of one recursive resolver that
+ * shares the stack's parameters, conditions and exports; splitting it would pass them around.
  */
 import type { PathSegment } from '../../model/path.js';
 import { generatedBucketName, generatedKeyId, generatedName, identityOf, NAME_LIMITS, NAME_PROPERTIES, stableUuid, urlSuffixOf, type ResourceIdentity, type StackEnv } from './names.js';

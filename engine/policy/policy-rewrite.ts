@@ -4,6 +4,7 @@
  * Pure.
  */
 import type { PolicyDocument, PolicyStatement } from '../../model/schema.js';
+import { statementsOf } from '../../model/policy-document.js';
 import { globalServicePrincipal, servicePrincipalRegion } from './context-keys.js';
 
 /**
@@ -109,9 +110,4 @@ export function roleArnParts(arn: string): { readonly partition: string; readonl
   const [, partition = 'aws', account = '', rest = ''] = m;
   const slash = rest.lastIndexOf('/');
   return { partition, account, path: slash < 0 ? '/' : `/${rest.slice(0, slash + 1)}`, name: slash < 0 ? rest : rest.slice(slash + 1) };
-}
-
-/** The statements of a document as an array. */
-export function statementsOf(doc: PolicyDocument): readonly PolicyStatement[] {
-  return [doc.Statement].flat();
 }

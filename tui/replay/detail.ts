@@ -53,11 +53,6 @@ function heading(text: string, width: number, tone: Tone = 'accent'): readonly L
   return wrapLine([span(text, tone, { bold: true })], width, 2);
 }
 
-/** The lines of the detail pane for an event. Pure. */
-export function detailLines(input: DetailInput): readonly Line[] {
-  return detailView(input).lines;
-}
-
 /** The detail pane for an event: its lines, and the statements of the documents it shows. Pure. */
 export function detailView(input: DetailInput): DetailView {
   const { event } = input;

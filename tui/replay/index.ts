@@ -1,7 +1,7 @@
 /** The replay: an Ink view, a pure reducer, one input hook, a theme, and the panes' line builders. */
 export { App, engineRunner, openingState, useTerminalSize, useWhatIf } from './app.js';
 export type { AppProps, WhatIfRunner } from './app.js';
-export { accountLabel, accountName, detailLines, detailView } from './detail.js';
+export { accountLabel, accountName, detailView } from './detail.js';
 export type { DetailInput, DetailView } from './detail.js';
 export { computeLayout, MIN_COLUMNS, MIN_ROWS, WIDE_COLUMNS, windowStart } from './layout.js';
 export type { Layout } from './layout.js';
@@ -10,7 +10,7 @@ export type { Line, Span } from './lines.js';
 export { exactly, fixesLines, fixesTitle, footerLine, headerLine, helpLines, invalidLines, keyBar, keyBarItems, mapLinesNarrow, mapLinesWide, titleLine, tooSmallLine, traceLine, traceLines, whatIfLine } from './panes.js';
 export { pipelineMap } from './pipeline-map.js';
 export type { MapAction, MapInput, MapStage, MapStatus } from './pipeline-map.js';
-export { documentView, drawnStatements, findDecidingPolicy, findMissingPolicies, POLICY_KIND_NAMES, renderDocument, renderGrant, withCursor } from './policy-docs.js';
+export { documentView, drawnStatements, findDecidingPolicy, findMissingPolicies, POLICY_KIND_NAMES, renderGrant, withCursor } from './policy-docs.js';
 export type { DrawnStatement, FoundPolicy, OffStatement } from './policy-docs.js';
 export { currentRun, FILTERS, initReplay, nearestIndex, replayReducer, scrollToShow, searchableText, selectedEvent } from './reducer.js';
 export type { ReplayAction, ReplayInit, ReplayPane, ReplayState, StatementPlace } from './reducer.js';

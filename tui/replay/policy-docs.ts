@@ -247,11 +247,6 @@ export function documentView(document: PolicyDocument, marks: ReadonlyMap<number
   return { lines, statements: drawn };
 }
 
-/** Draws a document (see `documentView`). Pure. */
-export function renderDocument(document: PolicyDocument, marks: ReadonlyMap<number, Tone>, width: number): readonly Line[] {
-  return documentView(document, marks, width).lines;
-}
-
 /** Puts the statement cursor (`›`, second column) on lines a document view drew. Pure. */
 export function withCursor(line: Line): Line {
   const [first, ...rest] = line;

@@ -7,7 +7,7 @@ export { MUTATION_KINDS, policyMutation, policyMutations } from './mutations.js'
 export type { MutationEffect, MutationKind, MutationOptions, PolicyMutation } from './mutations.js';
 export { applyPatchShared, escapePointerToken, parsePointer, pointer } from './patch-shared.js';
 export type { PatchIssue, PatchOutcome } from './patch-shared.js';
-export { policySites, RESOURCE_SITE_KINDS, siteAt, statementIndex, statementName, statementPointer } from './policy-sites.js';
+export { policySites, RESOURCE_SITE_KINDS, statementIndex, statementName, statementPointer } from './policy-sites.js';
 export type { PolicySite, SiteKind } from './policy-sites.js';
 export { AWS_REGIONS, renameDeep, renameScenario, renaming, renamingFor, scenarioNames, verdicts } from './rename.js';
 export type { Renaming } from './rename.js';

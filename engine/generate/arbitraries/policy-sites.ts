@@ -69,12 +69,6 @@ export function statementName(statement: PolicyStatement, index: number): string
   return statement.Sid ? statement.Sid : `#${index}`;
 }
 
-
-/** Finds the site at a JSON Pointer. Pure. */
-export function siteAt(scenario: Scenario, ptr: string): PolicySite | undefined {
-  return policySites(scenario).find((s) => s.pointer === ptr);
-}
-
 /** Finds a statement by Sid in a site: its index, or -1. Pure. */
 export function statementIndex(site: PolicySite, sid: string): number {
   return statementsOf(site.document).findIndex((s) => s.Sid === sid);

@@ -1,0 +1,28 @@
+/** Policy evaluation: one call decided against the world's policies (plan, engine call, judgement, explanation), and the policy facts it uses. */
+export { layersOf } from './analysis-layers.js';
+export type { Analysis, Layer, Layers, ResourceLayer, StatementAnalysis } from './analysis-layers.js';
+export { authorize, createMemo } from './authorize.js';
+export type { Memo } from './authorize.js';
+export { categorize } from './categorize.js';
+export type { DenialFacts } from './categorize.js';
+export { COMBINATION_ARMS, combine } from './combine.js';
+export type { Arm, Combined, CombineInput, LayerResult, ResourceLayerResult } from './combine.js';
+export { CALLED_VIA_SERVICES, globalServicePrincipal, regionalServiceEndpoint, requestContext, servicePrincipalRegion } from './context-keys.js';
+export type { ContextInput, RequestContext } from './context-keys.js';
+export { accessDeniedMessage } from './denial-message.js';
+export type { DenialReason, DenialSubject, DenyingPolicyType } from './denial-message.js';
+export { describeKind, describePolicy, describeStatement } from './describe.js';
+export { evaluatePlan, rawEngineBaseline } from './evaluate.js';
+export { explain } from './explain.js';
+export { failedEvaluation, judge, unresolvedEvaluation } from './judge.js';
+export { awsManagedKeyPolicy, grantLabel, matchGrants } from './kms.js';
+export type { GrantMatch } from './kms.js';
+export { FULL_AWS_ACCESS, FULL_AWS_ACCESS_NAME, inOrganization, isManagementAccount, orgPathString, ouPath, policyChain } from './org-policies.js';
+export type { OrgLevel } from './org-policies.js';
+export { documentFacts, ENCRYPTION_CONTEXT_SURROGATE, isIdentityRewrite, originalConditionKey, rewriteDocument, roleArnParts } from './policy-rewrite.js';
+export type { DocumentFacts, Rewrite } from './policy-rewrite.js';
+export { factsOf, NO_BOUNDARY, NO_POLICY, NO_RESOURCE_POLICY, textId, usePolicy } from './policy-use.js';
+export type { PolicyUse, Prepared } from './policy-use.js';
+export { RCP_SERVICES, rcpApplies } from './rcp-services.js';
+export { memoKey, planRequest } from './request-plan.js';
+export type { Level, Plan } from './request-plan.js';
