@@ -1,5 +1,5 @@
 /**
- * engine/policy/authorize.ts validates each policy document once: `createValidatedPolicy` runs per
+ * engine/policy/policy-use.ts validates each policy document once: `createValidatedPolicy` runs per
  * document object (and rewrite), not per call.
  */
 import { describe, expect, it, vi } from 'vitest';
