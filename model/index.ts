@@ -10,6 +10,8 @@ export type { Issue, LocatedIssue, Position, Severity } from './issues.js';
 export { SCENARIO_SCHEMA_FILE, scenarioJsonSchema, scenarioJsonSchemaText } from './json-schema.js';
 export { defaultScenarioId, loadScenario, MAX_DOCUMENT_BYTES, utf8Length } from './load.js';
 export type { LoadOptions, LoadResult } from './load.js';
+export { getOrCreate } from './memo.js';
+export type { CacheMap } from './memo.js';
 export { packageRoot } from './package-root.js';
 export { formatPath, joinLibraryPath, parsePath } from './path.js';
 export type { PathSegment } from './path.js';

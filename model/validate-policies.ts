@@ -10,6 +10,7 @@ import {
   validateSessionPolicy,
   validateTrustPolicy,
 } from '@cloud-copilot/iam-policy';
+import { getOrCreate } from './memo.js';
 import { checkAction } from './iam-actions.js';
 import { joinLibraryPath, type PathSegment } from './path.js';
 import type { PolicyDocument, Scenario } from './schema.js';
@@ -107,17 +108,8 @@ const libraryErrors = new WeakMap<object, Map<PolicySiteKind, LibraryErrors>>();
 
 /** The library's grammar errors for a document of a kind, computed once per document object. */
 function grammarErrors(kind: PolicySiteKind, document: PolicyDocument): LibraryErrors {
-  let byKind = libraryErrors.get(document);
-  if (!byKind) {
-    byKind = new Map();
-    libraryErrors.set(document, byKind);
-  }
-  let errors = byKind.get(kind);
-  if (!errors) {
-    errors = VALIDATORS[kind](document);
-    byKind.set(kind, errors);
-  }
-  return errors;
+  const byKind = getOrCreate(libraryErrors, document, () => new Map<PolicySiteKind, LibraryErrors>());
+  return getOrCreate(byKind, kind, () => VALIDATORS[kind](document));
 }
 
 /** Grammar of each policy for its kind → `invalid_policy`. Pure. */

@@ -1,4 +1,5 @@
 /** The CLI edge: the entry point, shared CLI support and the interactive shells. */
+export { onAltScreen } from './alt-screen.js';
 export { writeFileAtomic } from './atomic-write.js';
 export type { AtomicWriteOptions } from './atomic-write.js';
 export { createProgram, err, EXIT, formatIssue, loadExitCode, loadScenarioArgument, out, reportInternalError, runProgram } from './cli-support.js';

@@ -3,6 +3,7 @@
  * alternate screen and restored on the way out. Imported lazily (Ink and React load only here).
  */
 import { render } from 'ink';
+import { onAltScreen } from './alt-screen.js';
 import { createMemo } from '../engine/policy/authorize.js';
 import type { TraceFilter } from '../engine/trace.js';
 import type { SimulationResult } from '../engine/types.js';
@@ -10,28 +11,6 @@ import type { Scenario } from '../model/schema.js';
 import { Picker } from './picker/app.js';
 import type { PickerItem } from './picker/reducer.js';
 import { App } from './replay/app.js';
-
-const ENTER_ALT_SCREEN = '\u001B[?1049h\u001B[H';
-const LEAVE_ALT_SCREEN = '\u001B[?1049l';
-
-/** Runs `body` on the alternate screen; the normal screen comes back however it ends. */
-async function onAltScreen<T>(body: () => Promise<T>): Promise<T> {
-  const out = process.stdout;
-  let left = false;
-  const leave = () => {
-    if (left) return;
-    left = true;
-    out.write(LEAVE_ALT_SCREEN);
-  };
-  out.write(ENTER_ALT_SCREEN);
-  process.once('exit', leave);
-  try {
-    return await body();
-  } finally {
-    leave();
-    process.off('exit', leave);
-  }
-}
 
 /** Draws one Ink app until it exits; resolves with the value passed to `exit`. */
 async function runInk(node: Parameters<typeof render>[0]): Promise<unknown> {

@@ -424,22 +424,20 @@ function bridgeFor(e: TraceEvent, plan: Plan, pipelineVersion: number, execution
   const pipeline = 'CodePipeline Pipeline Execution State Change';
   const stage = 'CodePipeline Stage Execution State Change';
   const action = 'CodePipeline Action Execution State Change';
-  const name = plan.pipelineName;
+  // Every detail starts with the execution it belongs to.
+  const execution = { pipeline: plan.pipelineName, 'execution-id': executionId, version: pipelineVersion, 'pipeline-execution-attempt': 1 };
   switch (e.type) {
     case 'execution.started':
-      return event(pipeline, { pipeline: name, 'execution-id': executionId, version: pipelineVersion, 'pipeline-execution-attempt': 1, state: 'STARTED' });
+      return event(pipeline, { ...execution, state: 'STARTED' });
     case 'execution.finished':
-      return event(pipeline, { pipeline: name, 'execution-id': executionId, version: pipelineVersion, 'pipeline-execution-attempt': 1, state: STATE[e.status] });
+      return event(pipeline, { ...execution, state: STATE[e.status] });
     case 'stage.started':
-      return event(stage, { pipeline: name, 'execution-id': executionId, version: pipelineVersion, 'pipeline-execution-attempt': 1, stage: e.stage, state: 'STARTED' });
+      return event(stage, { ...execution, stage: e.stage, state: 'STARTED' });
     case 'stage.finished':
-      return event(stage, { pipeline: name, 'execution-id': executionId, version: pipelineVersion, 'pipeline-execution-attempt': 1, stage: e.stage, state: STATE[e.status] });
+      return event(stage, { ...execution, stage: e.stage, state: STATE[e.status] });
     case 'action.started':
       return event(action, {
-        pipeline: name,
-        'execution-id': executionId,
-        version: pipelineVersion,
-        'pipeline-execution-attempt': 1,
+        ...execution,
         stage: e.stage,
         action: e.action,
         state: 'STARTED',
@@ -449,10 +447,7 @@ function bridgeFor(e: TraceEvent, plan: Plan, pipelineVersion: number, execution
     case 'action.finished': {
       const start = started.get(`${e.stage}/${e.action}`);
       const detail: Record<string, unknown> = {
-        pipeline: name,
-        'execution-id': executionId,
-        version: pipelineVersion,
-        'pipeline-execution-attempt': 1,
+        ...execution,
         stage: e.stage,
         action: e.action,
         state: STATE[e.status],

@@ -27,6 +27,16 @@ import {
 
 type Handler = (res: Res, draft: Draft, warnings: Warnings) => void;
 
+/** Adds a drafted key with the properties every key resource shares (`Enabled`, `Tags`) and its origin. */
+function addKey(res: Res, draft: Draft, warnings: Warnings, key: Key): void {
+  const enabled = json(res, 'Enabled', warnings);
+  if (enabled === false || enabled === 'false') key.enabled = false;
+  const t = tags(res, warnings);
+  if (t) key.tags = t;
+  draft.comments.push({ path: ['keys', draft.keys.length], text: res.origin });
+  draft.keys.push(key);
+}
+
 /** The handler of each resource type that stands on its own. */
 export const PRIMARY: Readonly<Record<string, Handler>> = {
   'AWS::IAM::Role': (res, draft, warnings) => {
@@ -82,12 +92,7 @@ export const PRIMARY: Readonly<Record<string, Handler>> = {
     if (multi === true || multi === 'true') key.multiRegion = true;
     const rotation = json(res, 'EnableKeyRotation', warnings);
     if (rotation === true || rotation === 'true') key.rotation = true;
-    const enabled = json(res, 'Enabled', warnings);
-    if (enabled === false || enabled === 'false') key.enabled = false;
-    const t = tags(res, warnings);
-    if (t) key.tags = t;
-    draft.comments.push({ path: ['keys', draft.keys.length], text: res.origin });
-    draft.keys.push(key);
+    addKey(res, draft, warnings, key);
   },
   'AWS::KMS::ReplicaKey': (res, draft, warnings) => {
     const arn = identityValue(res, warnings, 'Arn');
@@ -96,12 +101,7 @@ export const PRIMARY: Readonly<Record<string, Handler>> = {
     const key: Key = { arn, multiRegion: true, primaryArn };
     const keyPolicy = policy(res, 'KeyPolicy', warnings, `the key policy of \`${res.logicalId}\``);
     if (keyPolicy) key.policy = keyPolicy;
-    const enabled = json(res, 'Enabled', warnings);
-    if (enabled === false || enabled === 'false') key.enabled = false;
-    const t = tags(res, warnings);
-    if (t) key.tags = t;
-    draft.comments.push({ path: ['keys', draft.keys.length], text: res.origin });
-    draft.keys.push(key);
+    addKey(res, draft, warnings, key);
   },
   'AWS::S3::Bucket': (res, draft, warnings) => {
     const name = identityValue(res, warnings);

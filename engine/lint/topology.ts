@@ -4,23 +4,12 @@
  * runs and as whom, which accounts a StackSet targets. Pure.
  */
 import { parseArn } from '../../model/arn.js';
-import type { Account, ActionDeclaration, Scenario } from '../../model/schema.js';
+import type { Account, Scenario } from '../../model/schema.js';
 import { accountsInOu } from '../../model/world.js';
+import type { PlannedAction } from '../execution/plan.js';
 
-/** One action of the declaration with where it runs. */
-export interface LintAction {
-  readonly stageIndex: number;
-  readonly actionIndex: number;
-  readonly stage: string;
-  readonly declaration: ActionDeclaration;
-  readonly provider: string;
-  readonly category: string;
-  /** The account the action works in: its role's account, else the pipeline's. */
-  readonly account: string;
-  readonly region: string;
-  /** Its `roleArn`, else the pipeline service role. */
-  readonly roleArn: string;
-  readonly runOrder: number;
+/** One action of the declaration with where it runs (as execution plans it), and its path in the document. */
+export interface LintAction extends PlannedAction {
   /** Path segments of the action in the document. */
   readonly path: readonly (string | number)[];
 }

@@ -14,6 +14,7 @@ import {
   type ValidationError,
 } from '@cloud-copilot/iam-policy';
 import type { PolicyDocument, Role } from '../../model/schema.js';
+import { getOrCreate } from '../../model/memo.js';
 import type { World } from '../../model/world.js';
 import { servicePrincipalRegion } from './context-keys.js';
 import { documentFacts, isIdentityRewrite, rewriteDocument, roleArnParts, type DocumentFacts, type Rewrite } from './policy-rewrite.js';
@@ -60,22 +61,12 @@ export function textId(text: string): string {
 }
 
 function docId(doc: object): number {
-  let id = docIds.get(doc);
-  if (id === undefined) {
-    id = nextDocId++;
-    docIds.set(doc, id);
-  }
-  return id;
+  return getOrCreate(docIds, doc, () => nextDocId++);
 }
 
 /** The facts of a document that decide its rewrite (cached per document object). */
 export function factsOf(doc: PolicyDocument): DocumentFacts {
-  let f = factsCache.get(doc);
-  if (!f) {
-    f = documentFacts(doc);
-    factsCache.set(doc, f);
-  }
-  return f;
+  return getOrCreate(factsCache, doc, () => documentFacts(doc));
 }
 
 const VALIDATORS: Readonly<Record<PolicyKind, (policy: unknown) => ValidationError[]>> = {
@@ -100,24 +91,11 @@ const useCache = new WeakMap<World, WeakMap<object, Map<string, PolicyUse>>>();
 
 /** Rewrites, validates and caches a document for one kind of use (memoised per world and document). */
 export function usePolicy(world: World, kind: PolicyKind, name: string, doc: PolicyDocument, region: string): PolicyUse {
-  let byDoc = useCache.get(world);
-  if (!byDoc) {
-    byDoc = new WeakMap();
-    useCache.set(world, byDoc);
-  }
-  let byUse = byDoc.get(doc);
-  if (!byUse) {
-    byUse = new Map();
-    byDoc.set(doc, byUse);
-  }
+  const byDoc = getOrCreate(useCache, world, () => new WeakMap<object, Map<string, PolicyUse>>());
+  const byUse = getOrCreate(byDoc, doc, () => new Map<string, PolicyUse>());
   // Only a trust policy's rewrite depends on the call's region (regional service principals).
   const useKey = `${kind}\u0000${name}\u0000${kind === 'trust' ? region : ''}`;
-  let use = byUse.get(useKey);
-  if (!use) {
-    use = preparePolicy(world, kind, name, doc, region);
-    byUse.set(useKey, use);
-  }
-  return use;
+  return getOrCreate(byUse, useKey, () => preparePolicy(world, kind, name, doc, region));
 }
 
 function preparePolicy(world: World, kind: PolicyKind, name: string, doc: PolicyDocument, region: string): PolicyUse {
@@ -129,13 +107,8 @@ function preparePolicy(world: World, kind: PolicyKind, name: string, doc: Policy
   };
   const identity = isIdentityRewrite(rewrite);
   const variant = identity ? kind : `${kind}|${JSON.stringify(rewrite)}`;
-  let byVariant = preparedCache.get(doc);
-  if (!byVariant) {
-    byVariant = new Map();
-    preparedCache.set(doc, byVariant);
-  }
-  let prepared = byVariant.get(variant);
-  if (!prepared) {
+  const byVariant = getOrCreate(preparedCache, doc, () => new Map<string, Prepared>());
+  const prepared = getOrCreate(byVariant, variant, (): Prepared => {
     const evaluated = identity ? doc : rewriteDocument(doc, rewrite);
     const validated = createValidatedPolicy(evaluated, VALIDATORS[kind]);
     const errors = [
@@ -146,9 +119,8 @@ function preparePolicy(world: World, kind: PolicyKind, name: string, doc: Policy
         .map(([from]) => `principal \`${from}\` names no role: the role's path differs (IAM rejects it as an invalid principal)`),
     ];
     const usable = validated.errors.length === 0 && facts.nonArnResources.length === 0;
-    prepared = { policy: usable ? validated : undefined, errors };
-    byVariant.set(variant, prepared);
-  }
+    return { policy: usable ? validated : undefined, errors };
+  });
   return { kind, name, doc, variant, prepared, key: textId(`${kind}:${name}:${docId(doc)}:${variant}`) };
 }
 
@@ -162,15 +134,14 @@ const roleIndexCache = new WeakMap<World, Map<string, Role>>();
  */
 function principalRoleFixes(world: World, arns: readonly string[]): Record<string, string> {
   if (arns.length === 0) return {};
-  let index = roleIndexCache.get(world);
-  if (!index) {
-    index = new Map();
+  const index = getOrCreate(roleIndexCache, world, () => {
+    const byName = new Map<string, Role>();
     for (const role of world.roles.values()) {
       const p = roleArnParts(role.arn);
-      if (p) index.set(`${p.account}/${p.name.toLowerCase()}`, role);
+      if (p) byName.set(`${p.account}/${p.name.toLowerCase()}`, role);
     }
-    roleIndexCache.set(world, index);
-  }
+    return byName;
+  });
   const fixes: Record<string, string> = {};
   for (const arn of arns) {
     const p = roleArnParts(arn);

@@ -4,6 +4,7 @@
  * SCP and RCP levels, KMS grants and the request context — and the memo key of that request.
  */
 import { parseArn } from '../../model/arn.js';
+import { getOrCreate } from '../../model/memo.js';
 import type { Bucket, KmsKey, PolicyDocument } from '../../model/schema.js';
 import { findRole, ownerAccount, resolveKey, type World } from '../../model/world.js';
 import { globalServicePrincipal, requestContext, type RequestContext } from './context-keys.js';
@@ -229,18 +230,10 @@ const levelCache = new WeakMap<World, Map<string, readonly Level[]>>();
 
 /** The SCP or RCP levels of an account, prepared once per world (they do not depend on the call). */
 function levels(world: World, account: string, type: 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY', kind: 'scp' | 'rcp', region: string): readonly Level[] {
-  let cache = levelCache.get(world);
-  if (!cache) {
-    cache = new Map();
-    levelCache.set(world, cache);
-  }
-  const key = `${kind}/${account}`;
-  let found = cache.get(key);
-  if (!found) {
-    found = policyChain(world, account, type).map((l) => ({ target: l.target, policies: l.policies.map((p) => usePolicy(world, kind, p.name, p.document, region)) }));
-    cache.set(key, found);
-  }
-  return found;
+  const cache = getOrCreate(levelCache, world, () => new Map<string, readonly Level[]>());
+  return getOrCreate(cache, `${kind}/${account}`, () =>
+    policyChain(world, account, type).map((l) => ({ target: l.target, policies: l.policies.map((p) => usePolicy(world, kind, p.name, p.document, region)) })),
+  );
 }
 
 const levelKeys = new WeakMap<readonly Level[], string>();
@@ -248,12 +241,7 @@ const levelKeys = new WeakMap<readonly Level[], string>();
 /** The levels' part of the memo key (levels are cached per world, so this is computed once per world). */
 function levelsKey(ls: readonly Level[]): string {
   if (ls.length === 0) return '[]';
-  let k = levelKeys.get(ls);
-  if (k === undefined) {
-    k = textId(`[${ls.map((l) => `[${JSON.stringify(l.target)},[${l.policies.map((u) => u.key).join(',')}]]`).join(',')}]`);
-    levelKeys.set(ls, k);
-  }
-  return k;
+  return getOrCreate(levelKeys, ls, () => textId(`[${ls.map((l) => `[${JSON.stringify(l.target)},[${l.policies.map((u) => u.key).join(',')}]]`).join(',')}]`));
 }
 
 /**

@@ -4,12 +4,10 @@
  * only here). The drills are evaluated by the caller before they are drawn.
  */
 import { render } from 'ink';
+import { onAltScreen } from '../alt-screen.js';
 import type { DrillVerdicts } from '../../engine/drills/evaluate.js';
 import { DrillApp, type DrillOutcome } from './app.js';
 import type { DrillContextInfo } from './view.js';
-
-const ENTER_ALT_SCREEN = '\u001B[?1049h\u001B[H';
-const LEAVE_ALT_SCREEN = '\u001B[?1049l';
 
 /** One drill to show: its verdicts and what the header says. */
 export interface SessionDrill {
@@ -23,17 +21,8 @@ export interface SessionDrill {
  * Resolves with the outcomes in order.
  */
 export async function drillSession(first: SessionDrill, next: () => Promise<SessionDrill | undefined>, onAnswer: (verdicts: DrillVerdicts, answer: string) => DrillContextInfo | void): Promise<DrillOutcome[]> {
-  const out = process.stdout;
-  let left = false;
-  const leave = () => {
-    if (left) return;
-    left = true;
-    out.write(LEAVE_ALT_SCREEN);
-  };
-  out.write(ENTER_ALT_SCREEN);
-  process.once('exit', leave);
-  const outcomes: DrillOutcome[] = [];
-  try {
+  return onAltScreen(async () => {
+    const outcomes: DrillOutcome[] = [];
     let current: SessionDrill | undefined = first;
     while (current) {
       const drill: SessionDrill = current;
@@ -47,9 +36,6 @@ export async function drillSession(first: SessionDrill, next: () => Promise<Sess
       outcomes.push(outcome);
       current = outcome.next ? await next() : undefined;
     }
-  } finally {
-    leave();
-    process.off('exit', leave);
-  }
-  return outcomes;
+    return outcomes;
+  });
 }
