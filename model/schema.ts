@@ -208,7 +208,7 @@ export const Bucket = z.strictObject({
 export const CodeBuildProject = z.strictObject({
   arn: ProjectArn,
   serviceRole: RoleArn,
-  /** The key the project encrypts its output artifacts with (defaults to the artifact store's). */
+  /** The key the project encrypts its output artifacts with; without one CodeBuild uses its account's AWS managed `aws/s3` key, not the artifact store's. */
   encryptionKey: KeyRef.optional(),
   /** Variables the buildspec exports (`exported-variables`), with the values this run produces. */
   exportedVariables: z.record(z.string(), z.string()).default({}),

@@ -331,6 +331,14 @@ const CASES: readonly RuleCase[] = [
     },
     says: '6 CloudFormation actions deploy stack `checkout-staging` with identical configuration to 6 account/region pairs',
   },
+  {
+    rule: 'PS018',
+    what: 'the CodeBuild project names no encryption key, and dev, staging and prod read its output',
+    trigger: () => [{ op: 'remove', path: '/codeBuildProjects/0/encryptionKey' }],
+    // The reference's project names the store's key: no finding.
+    path: () => 'codeBuildProjects[0]',
+    says: 'names no encryptionKey, so CodeBuild encrypts the output of `Build/Build` with the AWS managed `aws/s3` key of account 111111111111',
+  },
 ];
 
 describe('each rule triggers on its trap and not on a near miss', () => {

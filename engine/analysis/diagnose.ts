@@ -217,8 +217,14 @@ export function explainFailure(result: SimulationResult, ev: CallEvaluatedEvent 
     return `${head}. ${which} denies it, and an explicit Deny wins over every Allow: adding permissions cannot help, only narrowing the Deny can (${ev.explanation})`;
   }
   switch (ev.category) {
-    case 'AWS_MANAGED_KEY':
-      return `${head}. The key is the AWS managed key \`aws/s3\`: its fixed key policy serves only principals of its own account through S3, and nobody can edit it, so no policy change lets another account use it; the store needs a customer managed key`;
+    case 'AWS_MANAGED_KEY': {
+      const base = `${head}. The key is the AWS managed key \`aws/s3\`: its fixed key policy serves only principals of its own account through S3, and nobody can edit it, so no policy change lets another account use it`;
+      const writer = codeBuildWriter(result, ev.resource);
+      // CodeBuild encrypts its outputs with the project's key, else aws/s3 of its account (aws-cdk#4182).
+      return writer
+        ? `${base}. The artifact was encrypted by CodeBuild action \`${writer}\`, whose project names no encryption key: CodeBuild ignores the artifact store's key and falls back to \`aws/s3\`, so the project needs the store's customer managed key`
+        : `${base}; the store needs a customer managed key`;
+    }
     case 'KEY_ALIAS_CROSS_ACCOUNT':
       return `${head}. The key is named by an alias, and an alias resolves only in the account that created it: seen from account ${ev.callerAccount} it names nothing`;
     case 'KEY_STATE':
@@ -232,6 +238,13 @@ export function explainFailure(result: SimulationResult, ev: CallEvaluatedEvent 
   const lacking = missing.length === 0 ? 'nothing allows it' : `${joinWords(missing)} ${missing.length > 1 ? 'do' : 'does'} not allow it`;
   const both = cross && ev.sessionArn ? '; across accounts both sides must allow: the identity policy in the caller\'s account and the resource\'s policy in the owner\'s account' : '';
   return `${head}, and ${lacking}${both} (${ev.explanation})`;
+}
+
+/** The CodeBuild action (`Stage/Action`) that encrypted objects with a key in this run, if one did. */
+function codeBuildWriter(result: SimulationResult, keyArn: string): string | undefined {
+  const codeBuild = new Set(result.events.flatMap((e) => (e.type === 'action.started' && e.provider === 'CodeBuild' ? [`${e.stage}/${e.action}`] : [])));
+  const write = result.events.find((e) => e.type === 'call.evaluated' && e.operation === 'kms:GenerateDataKey' && e.resource === keyArn && e.decision === 'Allowed' && codeBuild.has(`${e.stage}/${e.action}`));
+  return write ? `${write.stage}/${write.action}` : undefined;
 }
 
 function joinWords(words: readonly string[]): string {

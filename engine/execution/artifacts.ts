@@ -34,7 +34,12 @@ export function artifactKey(plan: Plan, artifact: string, executionId: string): 
 /** The KMS key reference a store encrypts with: its `encryptionKey`, else the account's `aws/s3`. */
 export function storeKeyRef(plan: Plan, region: string): string {
   const store = plan.stores[region];
-  return store?.encryptionKey?.id ?? `arn:aws:kms:${region}:${plan.account}:alias/aws/s3`;
+  return store?.encryptionKey?.id ?? awsManagedS3KeyRef(plan.account, region);
+}
+
+/** The alias ARN of an account's AWS managed `aws/s3` key in a region (what S3 and CodeBuild fall back to). */
+export function awsManagedS3KeyRef(account: string, region: string): string {
+  return `arn:aws:kms:${region}:${account}:alias/aws/s3`;
 }
 
 /**

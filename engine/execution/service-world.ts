@@ -14,19 +14,50 @@ export function completeWorld(world: World, plan: Plan): World {
   return withStackSetsServiceRoles(withAwsManagedKeys(world, plan), plan);
 }
 
+/** Whether a key reference names the AWS managed `aws/s3` key (alias name or alias ARN). */
+export function namesAwsManagedS3Key(ref: string | undefined): boolean {
+  return ref === 'alias/aws/s3' || (ref !== undefined && /^arn:aws[\w-]*:kms:[^:]+:\d{12}:alias\/aws\/s3$/.test(ref));
+}
+
 /**
- * Adds the AWS managed `aws/s3` key of the pipeline account for every region whose store names
- * no key and whose scenario declares none: CodePipeline then uses that key
- * (https://docs.aws.amazon.com/codepipeline/latest/userguide/S3-artifact-encryption.html).
+ * Where a run uses an AWS managed `aws/s3` key (account and Region), each of which AWS creates on
+ * first use: a store without a key (CodePipeline then uses the pipeline account's,
+ * https://docs.aws.amazon.com/codepipeline/latest/userguide/S3-artifact-encryption.html); a store
+ * whose key is `alias/aws/s3` (an alias ARN names its own account; the bare name resolves in each
+ * writer's account, as KMS resolves aliases); a CodeBuild project without `encryptionKey` (its
+ * outputs use its own account's key, engine/execution/providers/codebuild.ts).
  */
+function awsManagedKeyUses(world: World, plan: Plan): { readonly account: string; readonly region: string }[] {
+  const uses: { account: string; region: string }[] = [];
+  const actions = plan.stages.flatMap((s) => s.groups.flatMap((g) => g.actions));
+  for (const [region, store] of Object.entries(plan.stores)) {
+    const ref = store.encryptionKey?.id;
+    if (ref === undefined) uses.push({ account: plan.account, region });
+    else if (ref === 'alias/aws/s3') {
+      uses.push({ account: plan.account, region });
+      for (const a of actions) if (a.region === region) uses.push({ account: a.account, region });
+    } else if (namesAwsManagedS3Key(ref)) {
+      const arn = parseArn(ref);
+      if (arn) uses.push({ account: arn.account, region: arn.region });
+    }
+  }
+  for (const a of actions) {
+    if (a.provider !== 'CodeBuild') continue;
+    const project = world.projects.get(`arn:aws:codebuild:${a.region}:${a.account}:project/${a.declaration.configuration['ProjectName'] ?? ''}`);
+    if (project && project.encryptionKey === undefined) uses.push({ account: a.account, region: a.region });
+  }
+  return uses;
+}
+
+/** Adds the AWS managed `aws/s3` key for every account and Region the run uses one in, unless the scenario declares it. */
 function withAwsManagedKeys(world: World, plan: Plan): World {
   const keys = new Map(world.keys);
-  for (const [region, store] of Object.entries(plan.stores)) {
-    if (store.encryptionKey) continue;
-    const exists = [...keys.values()].some((k) => k.aliases.includes('alias/aws/s3') && parseArn(k.arn)?.account === plan.account && parseArn(k.arn)?.region === region);
+  for (const { account, region } of awsManagedKeyUses(world, plan)) {
+    if (!account || !region) continue;
+    const exists = [...keys.values()].some((k) => k.aliases.includes('alias/aws/s3') && parseArn(k.arn)?.account === account && parseArn(k.arn)?.region === region);
     if (exists) continue;
     const key: KmsKey = {
-      arn: `arn:aws:kms:${region}:${plan.account}:key/aws-s3-managed-${region}`,
+      arn: `arn:aws:kms:${region}:${account}:key/aws-s3-managed-${region}`,
       keyManager: 'AWS',
       aliases: ['alias/aws/s3'],
       grants: [],

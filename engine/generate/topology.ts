@@ -315,7 +315,8 @@ export function buildTopology(params: TopologyParams): Topology {
     roles,
     keys,
     buckets,
-    codeBuildProjects: [{ arn: names.projectArn, serviceRole: names.buildRole }],
+    // The project names the home store's key: CodeBuild ignores the store key and would use aws/s3 (aws-cdk#4182).
+    codeBuildProjects: [{ arn: names.projectArn, serviceRole: names.buildRole, encryptionKey: names.keys[0]! }],
     codeCommitRepositories: [{ arn: names.repositoryArn, branches: { main: '0123456789abcdef0123456789abcdef01234567' } }],
     stacks: targets.flatMap((t, ti) => t.regions.map((r) => ({ name: stackName(ti), account: accountIds[ti + 1]!, region: regions[r]!, exists: t.stackExists, calls: [{ action: 'ecs:UpdateService', resource: serviceArn(ti, r) }] }))),
     pipeline: {

@@ -162,6 +162,15 @@ export const RULES = {
     guideItem: 'CloudFormation StackSets vs Per-Region Deploy Actions: uniform across more than ~5 targets',
     helpUri: 'https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-StackSets.html',
   },
+  PS018: {
+    name: 'codebuild-output-aws-managed-key',
+    title: 'CodeBuild project without an encryption key feeds another account',
+    severity: 'error',
+    help: "CodeBuild encrypts its output artifacts with the project's `encryptionKey`, and without one with its own account's AWS managed `aws/s3` key; it ignores the artifact store's key. An action in another account that reads the build output cannot decrypt it (aws-cdk#4182).",
+    fix: "set the project's encryptionKey to the artifact store's customer managed key",
+    guideItem: 'Trap three: the default aws/s3 KMS key in a cross-account pipeline',
+    helpUri: 'https://docs.aws.amazon.com/codebuild/latest/userguide/setting-up-kms.html',
+  },
 } as const satisfies Readonly<Record<string, RuleInfo>>;
 
 /** What the table says about one rule. */

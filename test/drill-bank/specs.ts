@@ -312,7 +312,7 @@ when the pipeline was created in the console. Source and build succeed; the prod
 AccessDenied error although ProdDeployRole's identity policy allows kms:Decrypt on the key and the bucket policy
 allows it s3:GetObject. What should a DevOps engineer do?`,
     right: {
-      text: "Create a customer managed key in the tooling account whose key policy admits the pipeline role, the CodeBuild role and ProdDeployRole, set it as the artifact store's encryptionKey, and allow ProdDeployRole kms:Decrypt on it.",
+      text: "Create a customer managed key in the tooling account whose key policy admits the pipeline role, the CodeBuild role and ProdDeployRole, set it as the encryptionKey of the artifact store and of the CodeBuild project, and allow ProdDeployRole kms:Decrypt on it.",
       patch: (doc) => {
         const keyArn = `arn:aws:kms:us-east-1:${T}:key/${NEW_KEY_ID}`;
         const key = {
@@ -329,7 +329,8 @@ allows it s3:GetObject. What should a DevOps engineer do?`,
           },
           rotation: true,
         };
-        return [add('/keys/-', key), add('/pipeline/pipeline/artifactStore/encryptionKey', { id: keyArn, type: 'KMS' }), ...addToRole(doc, 'ProdDeployRole', allow('DecryptWithArtifactKey', 'kms:Decrypt', keyArn))];
+        // CodeBuild ignores the store's key and encrypts with the project's, else aws/s3 (aws-cdk#4182).
+        return [add('/keys/-', key), add('/pipeline/pipeline/artifactStore/encryptionKey', { id: keyArn, type: 'KMS' }), add('/codeBuildProjects/0/encryptionKey', keyArn), ...addToRole(doc, 'ProdDeployRole', allow('DecryptWithArtifactKey', 'kms:Decrypt', keyArn))];
       },
     },
     wrong: [

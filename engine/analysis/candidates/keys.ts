@@ -1,13 +1,46 @@
 /** KMS specifics and unknown roles: replace an AWS managed key, name a key by ARN not alias, enable a key, create a missing role. Pure. */
 import { parseArn, roleName } from '../../../model/arn.js';
 import type { KmsKey } from '../../../model/schema.js';
-import { findRole, resolveKey } from '../../../model/world.js';
+import { findRole, keyInRegion, resolveKey } from '../../../model/world.js';
 import { pushOps, resourceStatement, shortName, sidFor, startDraft } from '../fix-statements.js';
 import { pointer } from '../patch.js';
 import { freeAlias, keyIdFor, principalOf, requestCondition, serviceCondition, who, type DenialContext, type FixCandidate } from './kit.js';
 
-/** Switch every store of the key's region that uses the AWS managed key to a new customer managed key. */
+/**
+ * Fixes for an AWS managed key another account must use: first give the CodeBuild projects that
+ * fell back to it the artifact store's key (CodeBuild ignores the store key, aws-cdk#4182); then
+ * switch every store of the key's Region that uses it to a new customer managed key.
+ */
 export function awsManagedKeyCandidates(dc: DenialContext): FixCandidate[] {
+  return [...projectStoreKeyCandidates(dc), ...newCustomerKeyCandidates(dc)];
+}
+
+/** Set the store's customer managed key on each CodeBuild project of the key's account and Region that names none. */
+function projectStoreKeyCandidates(dc: DenialContext): FixCandidate[] {
+  const arn = parseArn(dc.key?.arn ?? dc.ev.resource);
+  if (!arn || !dc.plan) return [];
+  const store = dc.plan.stores[arn.region];
+  const storeKey = store?.encryptionKey ? resolveKey(dc.world, store.encryptionKey.id, { account: dc.plan.account, region: arn.region }).key : undefined;
+  if (!storeKey || storeKey.keyManager === 'AWS') return [];
+  const keyArn = (keyInRegion(dc.world, storeKey, arn.region) ?? storeKey).arn;
+  const used = new Set(dc.plan.stages.flatMap((s) => s.groups.flatMap((g) => g.actions.filter((a) => a.provider === 'CodeBuild').map((a) => `arn:aws:codebuild:${a.region}:${a.account}:project/${a.declaration.configuration['ProjectName'] ?? ''}`))));
+  const projects = dc.scenario.codeBuildProjects.map((p, i) => ({ p, i })).filter(({ p }) => used.has(p.arn) && p.encryptionKey === undefined && parseArn(p.arn)?.account === arn.account && parseArn(p.arn)?.region === arn.region);
+  if (projects.length === 0) return [];
+  const draft = startDraft(dc.scenario);
+  for (const { i } of projects) if (!pushOps(draft, { op: 'add', path: pointer('codeBuildProjects', i, 'encryptionKey'), value: keyArn })) return [];
+  return [
+    {
+      id: 'project-store-key',
+      group: 'project-store-key',
+      target: 'key',
+      description: `set the encryption key of ${projects.map(({ p }) => `project \`${shortName(p.arn)}\``).join(', ')} to the artifact store's key \`${keyArn}\` (CodeBuild encrypts its outputs with the project's key, else with \`aws/s3\`, never with the store's)`,
+      patch: draft.ops,
+    },
+  ];
+}
+
+/** Switch every store of the key's region that uses the AWS managed key to a new customer managed key. */
+function newCustomerKeyCandidates(dc: DenialContext): FixCandidate[] {
   const arn = parseArn(dc.key?.arn ?? dc.ev.resource);
   if (!arn) return [];
   const account = arn.account || dc.plan?.account || '';
@@ -17,7 +50,10 @@ export function awsManagedKeyCandidates(dc: DenialContext): FixCandidate[] {
   const stores: { readonly path: string; readonly location: string }[] = [];
   if (decl.artifactStore && dc.plan?.region === region && isManaged(decl.artifactStore.encryptionKey?.id)) stores.push({ path: pointer('pipeline', 'pipeline', 'artifactStore'), location: decl.artifactStore.location });
   for (const [r, s] of Object.entries(decl.artifactStores ?? {})) if (r === region && isManaged(s.encryptionKey?.id)) stores.push({ path: pointer('pipeline', 'pipeline', 'artifactStores', r), location: s.location });
-  const projects = dc.scenario.codeBuildProjects.map((p, i) => ({ p, i })).filter(({ p }) => p.encryptionKey !== undefined && isManaged(p.encryptionKey) && parseArn(p.arn)?.region === region);
+  // Projects that name aws/s3, and projects of that account and Region that name no key (CodeBuild then uses aws/s3).
+  const projects = dc.scenario.codeBuildProjects
+    .map((p, i) => ({ p, i }))
+    .filter(({ p }) => parseArn(p.arn)?.region === region && (p.encryptionKey === undefined ? parseArn(p.arn)?.account === account : isManaged(p.encryptionKey)));
   if (stores.length === 0 && projects.length === 0) return [];
   const keyArn = `arn:aws:kms:${region}:${account}:key/${keyIdFor(`${account}/${region}/${decl.name}/artifacts`)}`;
   if (dc.scenario.keys.some((k) => k.arn === keyArn)) return [];
@@ -35,7 +71,7 @@ export function awsManagedKeyCandidates(dc: DenialContext): FixCandidate[] {
     const bucket = draft.scenario.buckets[b];
     if (bucket?.encryption?.sseAlgorithm === 'aws:kms' && isManaged(bucket.encryption.kmsKeyId)) pushOps(draft, { op: 'add', path: pointer('buckets', b, 'encryption', 'kmsKeyId'), value: keyArn });
   }
-  for (const { i } of projects) if (!pushOps(draft, { op: 'replace', path: pointer('codeBuildProjects', i, 'encryptionKey'), value: keyArn })) return [];
+  for (const { p, i } of projects) if (!pushOps(draft, { op: p.encryptionKey === undefined ? 'add' : 'replace', path: pointer('codeBuildProjects', i, 'encryptionKey'), value: keyArn })) return [];
   const where = [...stores.map((s) => `the artifact store \`${s.location}\``), ...projects.map(({ p }) => `project \`${shortName(p.arn)}\``)].join(', ');
   return [
     {

@@ -222,7 +222,10 @@ export function faultSites(topology: Topology, options: FaultOptions = {}): Sing
   params.regions.forEach((region, r) => {
     const store = pointer('pipeline', 'pipeline', 'artifactStores', region);
     const crossRead = firstCall((c) => c.operation === 'kms:Decrypt' && names.deployRoles.includes(c.principal) && c.resource === names.keys[r]);
-    push('use-aws-managed-key', `use the AWS managed key aws/s3 instead of ${names.keys[r]} for the artifact store in ${region}`, [{ op: 'remove', path: `${store}/encryptionKey` }], crossRead);
+    // In the home Region the CodeBuild project names the store's key too (CodeBuild ignores the store key,
+    // aws-cdk#4182): a pipeline on aws/s3 leaves both unset.
+    const ops: Operation[] = [{ op: 'remove', path: `${store}/encryptionKey` }, ...(r === 0 ? [{ op: 'remove' as const, path: pointer('codeBuildProjects', 0, 'encryptionKey') }] : [])];
+    push('use-aws-managed-key', `use the AWS managed key aws/s3 instead of ${names.keys[r]} for the artifact store in ${region}${r === 0 ? ' and its CodeBuild project' : ''}`, ops, crossRead);
     const crossWrite = firstCall((c) => c.operation === 'kms:GenerateDataKey' && names.deployRoles.includes(c.principal) && c.resource === names.keys[r]);
     push('name-key-by-alias', `name the key of the artifact store in ${region} by its alias ${names.keyAlias}`, [{ op: 'replace', path: `${store}/encryptionKey/${escapePointerToken('id')}`, value: names.keyAlias }], crossWrite);
   });

@@ -6,6 +6,7 @@ import { pipelineHome, productionAccounts, type LintAction } from '../topology.j
 import { overbroadActionRole } from './action-roles.js';
 import { selfApproval } from './approval.js';
 import { artifactBuckets } from './buckets.js';
+import { codeBuildOutputKey } from './codebuild.js';
 import { aliasOnCrossAccountStore, keyRotation, kmsStarToOtherAccount, managedKeyOnStore, wildcardPrincipal } from './keys.js';
 import type { Check, CheckContext } from './kit.js';
 import { perRegionActionsForFleet, stackSetForFewRegions, v1WithV2Features } from './pipeline-shape.js';
@@ -29,6 +30,7 @@ export const CHECKS: readonly Check[] = [
   overbroadActionRole,
   stackSetForFewRegions,
   perRegionActionsForFleet,
+  codeBuildOutputKey,
 ];
 
 /** Builds the context the checks read. Pure. */

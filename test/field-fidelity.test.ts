@@ -1,0 +1,51 @@
+/**
+ * Field fidelity: behaviours of the services themselves that real pipelines fail on, each with a
+ * bundled broken scenario and its fixed twin (scenarios/field/). Through the library's surface:
+ * simulate, diagnose (verified fixes), lint.
+ */
+import { describe, expect, it } from 'vitest';
+import { diagnose } from '../engine/analysis/diagnose.js';
+import { simulate } from '../engine/execution/simulate.js';
+import { lint } from '../engine/lint/lint.js';
+import type { CallEvaluatedEvent, SimulationResult } from '../engine/types.js';
+import { loadBundled } from './fix-cases.js';
+
+const calls = (r: SimulationResult) => r.events.filter((e): e is CallEvaluatedEvent => e.type === 'call.evaluated');
+
+describe('CodeBuild encrypts its output with the project key, else aws/s3 of its account (aws-cdk#4182)', () => {
+  it('a project without a key writes the build output under the AWS managed key, and prod cannot decrypt it', async () => {
+    const scenario = await loadBundled('field/codebuild-output-aws-managed-key');
+    const result = await simulate(scenario);
+    const write = calls(result).find((c) => c.stage === 'Build' && c.operation === 'kms:GenerateDataKey');
+    expect(write?.resource).toBe('arn:aws:kms:us-east-1:111111111111:key/aws-s3-managed-us-east-1');
+    expect(write?.decision).toBe('Allowed');
+    expect(result.status).toBe('Failed');
+    expect(result.firstDenial).toMatchObject({ operation: 'kms:Decrypt', category: 'AWS_MANAGED_KEY', stage: 'DeployProd' });
+    expect(result.firstDenial?.resource).toBe(write?.resource);
+  });
+
+  it('diagnose names the CodeBuild action and proposes the store key on the project, verified green', async () => {
+    const d = await diagnose(await loadBundled('field/codebuild-output-aws-managed-key'));
+    expect(d.explanation).toMatch(/encrypted by CodeBuild action `Build\/Build`, whose project names no encryption key/);
+    const [first] = d.fixes;
+    expect(first?.id).toBe('project-store-key');
+    expect(first?.patch).toEqual([{ op: 'add', path: '/codeBuildProjects/0/encryptionKey', value: 'arn:aws:kms:us-east-1:111111111111:key/1f0c3a52-7d4b-4e8a-9c61-2b5d8e7f9a03' }]);
+    expect(first?.outcome.status).toBe('Succeeded');
+  });
+
+  it('the fixed twin encrypts with the store key and succeeds', async () => {
+    const result = await simulate(await loadBundled('field/codebuild-output-store-key'));
+    expect(result.status).toBe('Succeeded');
+    const write = calls(result).find((c) => c.stage === 'Build' && c.operation === 'kms:GenerateDataKey');
+    expect(write?.resource).toBe('arn:aws:kms:us-east-1:111111111111:key/1f0c3a52-7d4b-4e8a-9c61-2b5d8e7f9a03');
+  });
+
+  it('lint PS018 flags the project, proven by the run; the twin has no finding', async () => {
+    const broken = await loadBundled('field/codebuild-output-aws-managed-key');
+    const findings = lint(broken, { result: await simulate(broken) }).filter((f) => f.ruleId === 'PS018');
+    expect(findings).toHaveLength(1);
+    expect(findings[0]?.proven).toBe(true);
+    expect(findings[0]?.message).toMatch(/account 444444444444 cannot use/);
+    expect(lint(await loadBundled('field/codebuild-output-store-key')).filter((f) => f.ruleId === 'PS018')).toEqual([]);
+  });
+});
