@@ -49,3 +49,32 @@ describe('CodeBuild encrypts its output with the project key, else aws/s3 of its
     expect(lint(await loadBundled('field/codebuild-output-store-key')).filter((f) => f.ruleId === 'PS018')).toEqual([]);
   });
 });
+
+describe('IAM never passes a role of another account ("Cross-account pass role is not allowed.")', () => {
+  it('the pass is refused although the identity policy allows it, with IAM\'s words, and the action fails with them', async () => {
+    const scenario = await loadBundled('field/cross-account-pass-role');
+    const result = await simulate(scenario);
+    expect(result.firstDenial).toMatchObject({ operation: 'iam:PassRole', category: 'PASS_ROLE', resource: 'arn:aws:iam::111111111111:role/ProdCfnExecutionRole', message: 'Cross-account pass role is not allowed.' });
+    const failed = result.events.find((e) => e.type === 'action.finished' && e.status === 'Failed');
+    expect(failed && failed.type === 'action.finished' ? failed.message : undefined).toBe('Cross-account pass role is not allowed.');
+    // The identity policy of ProdDeployRole does allow passing that role to CloudFormation.
+    const statement = scenario.roles.find((r) => r.arn.endsWith(':role/ProdDeployRole'))?.inlinePolicies;
+    expect(JSON.stringify(statement)).toContain('arn:aws:iam::111111111111:role/ProdCfnExecutionRole');
+  });
+
+  it('diagnose says no policy change helps and proposes the role in the target account, verified green', async () => {
+    const d = await diagnose(await loadBundled('field/cross-account-pass-role'));
+    expect(d.explanation).toMatch(/IAM refuses it whatever the policies say/);
+    expect(d.fixes.map((f) => f.id)).toEqual(['passed-role-in-target-account']);
+    const fix = d.fixes[0]!;
+    expect(fix.patch).toContainEqual({ op: 'replace', path: '/pipeline/pipeline/stages/2/actions/0/configuration/RoleArn', value: 'arn:aws:iam::444444444444:role/ProdCfnExecutionRole' });
+    expect(fix.patch.some((op) => op.op === 'add' && op.path.includes('inlinePolicies') && JSON.stringify(op).includes('"Resource":"*"'))).toBe(false);
+    expect(fix.outcome.status).toBe('Succeeded');
+  });
+
+  it('the fixed twin passes a role of its own account and succeeds', async () => {
+    const result = await simulate(await loadBundled('field/cross-account-pass-role-fixed'));
+    expect(result.status).toBe('Succeeded');
+    expect(calls(result).find((c) => c.operation === 'iam:PassRole')?.decision).toBe('Allowed');
+  });
+});

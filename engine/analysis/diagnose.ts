@@ -7,6 +7,7 @@
 import { denialOf } from '../execution/simulate.js';
 import type { Scenario } from '../../model/schema.js';
 import { createMemo, type Memo } from '../policy/authorize.js';
+import { CROSS_ACCOUNT_PASS_ROLE_MESSAGE } from '../policy/request-plan.js';
 import { candidateFixes, denialEvent, type CandidateOptions, type FixCandidate } from './candidates/index.js';
 import { applyPatch, type JsonPatch } from './patch.js';
 import { simulate } from '../execution/simulate.js';
@@ -215,6 +216,9 @@ export function explainFailure(result: SimulationResult, ev: CallEvaluatedEvent 
     const first = ev.statements.find((s) => s.effect === 'Deny');
     const which = first ? `statement ${first.sid ? `\`${first.sid}\`` : `#${first.index}`} of ${DENY_WORDS[first.policyKind]} \`${first.policy}\`` : 'a Deny statement';
     return `${head}. ${which} denies it, and an explicit Deny wins over every Allow: adding permissions cannot help, only narrowing the Deny can (${ev.explanation})`;
+  }
+  if (ev.message === CROSS_ACCOUNT_PASS_ROLE_MESSAGE) {
+    return `${head}. IAM refuses it whatever the policies say: a role can be passed only to a service in the role's own account ("${CROSS_ACCOUNT_PASS_ROLE_MESSAGE}"), so no policy change helps; the role must live in account ${ev.callerAccount}`;
   }
   switch (ev.category) {
     case 'AWS_MANAGED_KEY': {

@@ -6,7 +6,7 @@
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 import type { World } from '../../model/world.js';
 import type { Analysis } from './analysis-layers.js';
-import { failedEvaluation, judge, unresolvedEvaluation } from './judge.js';
+import { failedEvaluation, judge, refusedEvaluation, unresolvedEvaluation } from './judge.js';
 import { NO_BOUNDARY, NO_RESOURCE_POLICY, type PolicyUse } from './policy-use.js';
 import { ENCRYPTION_CONTEXT_SURROGATE } from './policy-rewrite.js';
 import { planRequest, type Plan } from './request-plan.js';
@@ -14,6 +14,7 @@ import type { Call, Evaluation } from '../types.js';
 
 /** Evaluates a planned request with the engine (Strict mode) and judges the analysis. */
 export async function evaluatePlan(plan: Plan): Promise<Evaluation> {
+  if (plan.refusal) return refusedEvaluation(plan, plan.refusal);
   if (plan.unresolved) return unresolvedEvaluation(plan, plan.unresolved);
   let analysis: Analysis;
   try {
@@ -86,7 +87,7 @@ function rawRequest(value: unknown): unknown {
 export function rawEngineBaseline(world: World, calls: readonly Call[]): { readonly requests: number; readonly run: () => Promise<void> } {
   const requests = calls
     .map((c) => planRequest(world, c))
-    .filter((p) => !p.unresolved)
+    .filter((p) => !p.unresolved && !p.refusal)
     .map((p) => rawRequest(toSimulation(p)) as Simulation);
   return {
     requests: requests.length,

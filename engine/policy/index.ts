@@ -14,7 +14,7 @@ export type { DenialReason, DenialSubject, DenyingPolicyType } from './denial-me
 export { describeKind, describePolicy, describeStatement } from './describe.js';
 export { evaluatePlan, rawEngineBaseline } from './evaluate.js';
 export { explain } from './explain.js';
-export { failedEvaluation, judge, unresolvedEvaluation } from './judge.js';
+export { failedEvaluation, judge, refusedEvaluation, unresolvedEvaluation } from './judge.js';
 export { awsManagedKeyPolicy, grantLabel, matchGrants } from './kms.js';
 export type { GrantMatch } from './kms.js';
 export { FULL_AWS_ACCESS, FULL_AWS_ACCESS_NAME, inOrganization, isManagementAccount, orgPathString, ouPath, policyChain } from './org-policies.js';
@@ -24,5 +24,5 @@ export type { DocumentFacts, Rewrite } from './policy-rewrite.js';
 export { factsOf, NO_BOUNDARY, NO_POLICY, NO_RESOURCE_POLICY, textId, usePolicy } from './policy-use.js';
 export type { PolicyUse, Prepared } from './policy-use.js';
 export { RCP_SERVICES, rcpApplies } from './rcp-services.js';
-export { memoKey, planRequest } from './request-plan.js';
-export type { Level, Plan } from './request-plan.js';
+export { CROSS_ACCOUNT_PASS_ROLE_MESSAGE, memoKey, planRequest } from './request-plan.js';
+export type { Level, Plan, Refusal } from './request-plan.js';

@@ -10,7 +10,7 @@ import { explain } from './explain.js';
 import { grantLabel } from './kms.js';
 import { FULL_AWS_ACCESS_NAME } from './org-policies.js';
 import { layersOf, type Analysis, type Layers, type StatementAnalysis } from './analysis-layers.js';
-import type { Plan } from './request-plan.js';
+import type { Plan, Refusal } from './request-plan.js';
 import type { DecidingStatement, Evaluation, PolicyKind } from '../types.js';
 
 /** Decides a planned request from the engine's analysis: decision, deciding statements, missing allows, category, message. */
@@ -53,6 +53,11 @@ export function judge(plan: Plan, a: Analysis): Evaluation {
     context: plan.context,
     errors: plan.errors,
   };
+}
+
+/** The denial of a request AWS refuses whatever the policies say (engine/policy/request-plan.ts `refusalOf`). */
+export function refusedEvaluation(plan: Plan, r: Refusal): Evaluation {
+  return { decision: 'ImplicitlyDenied', statements: [], missingAllow: [], explanation: r.text, category: r.category, message: r.message, context: plan.context, errors: plan.errors };
 }
 
 /** The denial of a request whose resource (key, bucket, role) is not in the world. */

@@ -13,7 +13,7 @@ import { awsManagedKeyPolicy, matchGrants, type GrantMatch } from './kms.js';
 import { inOrganization, isManagementAccount, policyChain } from './org-policies.js';
 import { factsOf, NO_POLICY, textId, usePolicy, type PolicyUse } from './policy-use.js';
 import { rcpApplies } from './rcp-services.js';
-import type { Call, PolicyKind } from '../types.js';
+import type { Call, Category, PolicyKind } from '../types.js';
 
 /** One level of an organization path (root, OU, account) and its SCPs or RCPs. */
 export interface Level {
@@ -53,6 +53,8 @@ export interface Plan {
   /** Whether a policy of the request tests `kms:EncryptionContext:<key>` (rewritten to the surrogate). */
   readonly encryptionContextConditions: boolean;
   readonly unresolved: { readonly reason: 'alias-other-account' | 'unknown'; readonly what: 'key' | 'bucket' | 'role'; readonly text: string } | undefined;
+  /** A request AWS refuses whatever the policies say: the error it returns and why. */
+  readonly refusal: Refusal | undefined;
   /** Problems met while planning (unknown policies, invalid documents). */
   readonly errors: readonly string[];
 }
@@ -139,6 +141,7 @@ export function planRequest(world: World, call: Call): Plan {
   }
   const owner = resourceAccount ?? '';
   const sameAccount = callerAccount !== undefined && callerAccount === owner;
+  const refusal = refusalOf(call, callerAccount, owner);
   const sameOrganization = sameAccount || (callerAccount !== undefined && inOrganization(world, callerAccount) && inOrganization(world, owner));
 
   // Identity-side policies of a role caller.
@@ -222,8 +225,38 @@ export function planRequest(world: World, call: Call): Plan {
     blockPublicAccess,
     encryptionContextConditions,
     unresolved,
+    refusal,
     errors,
   };
+}
+
+/** What IAM answers when a role of another account is passed. */
+export const CROSS_ACCOUNT_PASS_ROLE_MESSAGE = 'Cross-account pass role is not allowed.';
+
+/** A request AWS refuses before any policy is read. */
+export interface Refusal {
+  /** The error message AWS returns. */
+  readonly message: string;
+  /** Why, for the explanation. */
+  readonly text: string;
+  readonly category: Category;
+}
+
+/**
+ * The rules AWS applies whatever the policies say. A role can be passed only to a service in the
+ * role's own account: IAM answers "Cross-account pass role is not allowed." (AWS re:Post
+ * knowledge center, iam-passrole-error: "you can use PassRole permissions only to pass an IAM role
+ * to a service that shares the same AWS account"; IAM User Guide, id_roles_use_passrole.html).
+ */
+function refusalOf(call: Call, callerAccount: string | undefined, owner: string): Refusal | undefined {
+  if (call.operation.toLowerCase() === 'iam:passrole' && call.caller.kind === 'role' && callerAccount !== undefined && owner !== '' && owner !== callerAccount) {
+    return {
+      message: CROSS_ACCOUNT_PASS_ROLE_MESSAGE,
+      text: `role \`${call.resource}\` is in account \`${owner}\`, and IAM lets \`${call.caller.roleArn}\` of account \`${callerAccount}\` pass only roles of its own account, whatever the policies say`,
+      category: 'PASS_ROLE',
+    };
+  }
+  return undefined;
 }
 
 const levelCache = new WeakMap<World, Map<string, readonly Level[]>>();
@@ -267,6 +300,7 @@ export function memoKey(plan: Plan): string {
     plan.sameOrganization,
     plan.blockPublicAccess ?? null,
     plan.unresolved ? JSON.stringify(plan.unresolved) : 'null',
+    plan.refusal ? JSON.stringify(plan.refusal) : 'null',
     plan.errors.length ? JSON.stringify(plan.errors) : '[]',
   ].join('\n');
 }

@@ -3,7 +3,7 @@
  * least-privilege changes, each a JSON Patch against the scenario with a one-line description.
  * Candidates are proposals; engine/analysis/diagnose.ts applies each to a copy and re-simulates
  * before it shows one. This module dispatches by the denial's category to one generator per kind
- * of fix (missing-allow, deny, keys, approval, structural). Pure.
+ * of fix (missing-allow, deny, keys, approval, pass-role, structural). Pure.
  *
  * Least privilege: the exact principal (the role ARN, never the session; a service principal for
  * a service), the exact operation and the exact resource (the key ARN, the role ARN; for artifact
@@ -18,6 +18,7 @@ import { denyCandidates } from './deny.js';
 import { aliasCandidates, awsManagedKeyCandidates, keyStateCandidates, unknownRoleCandidates } from './keys.js';
 import { denialContext, denialEvent, type CandidateOptions, type FixCandidate } from './kit.js';
 import { missingAllowCandidates } from './missing-allow.js';
+import { crossAccountPassRoleCandidates, isCrossAccountPassRole } from './pass-role.js';
 import { structuralCandidates } from './structural.js';
 
 /** Candidate fixes for a run's first denial or first structural issue (none for a run that succeeded). Pure. */
@@ -44,6 +45,8 @@ export function candidateFixes(scenario: Scenario, result: SimulationResult, opt
       return unknownRoleCandidates(dc);
     case 'STRUCTURE':
       return [];
+    case 'PASS_ROLE':
+      return isCrossAccountPassRole(dc) ? crossAccountPassRoleCandidates(dc) : missingAllowCandidates(dc);
     case 'TRUST_POLICY':
     case 'CALLER_ASSUME_PERMISSION':
     case 'KEY_POLICY':
@@ -51,7 +54,6 @@ export function candidateFixes(scenario: Scenario, result: SimulationResult, opt
     case 'BUCKET_POLICY':
     case 'BUCKET_IDENTITY_PERMISSION':
     case 'MISSING_REGION_ARTIFACT_STORE':
-    case 'PASS_ROLE':
     case 'SERVICE_ROLE_TRUST':
     case 'ARTIFACT_ACCOUNT_BOUNDARY':
     case 'IDENTITY_PERMISSION':
