@@ -78,3 +78,29 @@ describe('IAM never passes a role of another account ("Cross-account pass role i
     expect(calls(result).find((c) => c.operation === 'iam:PassRole')?.decision).toBe('Allowed');
   });
 });
+
+describe('Region rules of storage and the alias of the AWS managed key', () => {
+  it('a store naming alias/aws/s3 uses the AWS managed key of the account, not an unknown key', async () => {
+    const result = await simulate(await loadBundled('field/store-key-alias-aws-s3'));
+    const write = calls(result).find((c) => c.stage === 'Source' && c.operation === 'kms:GenerateDataKey');
+    expect(write).toMatchObject({ resource: 'arn:aws:kms:us-east-1:111111111111:key/aws-s3-managed-us-east-1', decision: 'Allowed' });
+    expect(result.firstDenial).toMatchObject({ operation: 'kms:Decrypt', category: 'AWS_MANAGED_KEY', resource: write?.resource });
+  });
+
+  it('a store bucket in another Region than the pipeline is rejected before the run, at the store', async () => {
+    const result = await simulate(await loadBundled('field/store-bucket-other-region'));
+    expect(result.status).toBe('Invalid');
+    expect(result.issues[0]).toMatchObject({ code: 'artifact_store_bucket_region', path: 'pipeline.pipeline.artifactStore.location', category: 'MISSING_REGION_ARTIFACT_STORE' });
+    expect(result.issues[0]?.message).toMatch(/is in `us-west-2`, not in `us-east-1`/);
+  });
+
+  it('a store key of another Region fails the first write as S3 does (KMS.NotFoundException), with no denial', async () => {
+    const result = await simulate(await loadBundled('field/store-key-other-region'));
+    expect(result.status).toBe('Failed');
+    expect(result.firstDenial).toBeNull();
+    const failed = result.events.find((e) => e.type === 'action.finished' && e.status === 'Failed');
+    expect(failed?.stage).toBe('Source');
+    expect(failed && failed.type === 'action.finished' ? failed.message : '').toMatch(/^Key 'arn:aws:kms:us-west-2:111111111111:key\/1f0c3a52-7d4b-4e8a-9c61-2b5d8e7f9a03' does not exist \(Service: Amazon S3; Status Code: 400; Error Code: KMS.NotFoundException\)/);
+    expect(calls(result).some((c) => c.operation === 'kms:GenerateDataKey')).toBe(false);
+  });
+});

@@ -78,6 +78,13 @@ export async function writeArtifact(
   const object = objectArn(store.location, key);
   const put = await run.rec.call(parent, where, { caller, operation: 's3:PutObject', resource: object, region, facts: { sseHeader: 'aws:kms', sseKmsKeyId: keyArn } }, `write output artifact ${name}`);
   if (put.decision !== 'Allowed') return { denied: put, copy: null };
+  // SSE-KMS needs a key in the bucket's Region (S3 User Guide, "Specifying server-side encryption
+  // with AWS KMS": "the key must be in the same Region as the bucket"); S3 answers as for a key that
+  // does not exist (aws-cdk#4306: "KMS.NotFoundException").
+  const keyRegion = parseArn(keyArn)?.region;
+  if (resolved.key && keyRegion && keyRegion !== region) {
+    return { denied: null, copy: null, message: `Key '${keyArn}' does not exist (Service: Amazon S3; Status Code: 400; Error Code: KMS.NotFoundException): the key of the artifact store is in \`${keyRegion}\`, and S3 encrypts objects of bucket \`${store.location}\` (\`${region}\`) only with a key of that Region` };
+  }
   const gen = await run.rec.call(parent, where, { caller, operation: 'kms:GenerateDataKey', resource: keyArn, region, facts: { viaService: `s3.${region}.amazonaws.com`, encryptionContext: { 'aws:s3:arn': object } } }, `encrypt output artifact ${name}`);
   if (gen.decision !== 'Allowed') return { denied: gen, copy: null };
   return { denied: null, copy: { bucket: store.location, key, keyArn, region } };

@@ -78,6 +78,16 @@ export function planPipeline(scenario: Scenario, world: World): { readonly plan:
   if (decl.artifactStores && !decl.artifactStores[region]) {
     add('missing_region_artifact_store', `${base}.artifactStores`, `There must be an artifact store for the pipeline Region: no artifact store for region \`${region}\``, 'MISSING_REGION_ARTIFACT_STORE');
   }
+  // A store is an S3 bucket in its own Region: the pipeline's for artifactStore, the map key's for
+  // artifactStores ("You can use any S3 bucket in the same AWS Region as the pipeline", CodePipeline
+  // API ArtifactStore; AWS::CodePipeline::Pipeline ArtifactStoreMap).
+  for (const [storeRegion, store] of Object.entries(stores)) {
+    const bucket = world.buckets.get(store.location);
+    if (bucket && bucket.region !== storeRegion) {
+      const at = decl.artifactStores ? `${base}.artifactStores.${storeRegion}.location` : `${base}.artifactStore.location`;
+      add('artifact_store_bucket_region', at, `The artifact store bucket \`${store.location}\` is in \`${bucket.region}\`, not in \`${storeRegion}\`: an artifact store must be an S3 bucket in the same AWS Region as the ${decl.artifactStores ? 'Region it is registered for' : 'pipeline'}`, 'MISSING_REGION_ARTIFACT_STORE');
+    }
+  }
 
   // Actions: where they run, as whom, and the per-provider shape.
   const planned: PlannedAction[][] = [];
