@@ -58,6 +58,8 @@ export interface RequestFacts {
   readonly sseHeader?: string;
   /** `s3:x-amz-server-side-encryption-aws-kms-key-id` sent with a PutObject. */
   readonly sseKmsKeyId?: string;
+  /** `s3:x-amz-acl`: the canned ACL sent with a PutObject or PutObjectAcl (`bucket-owner-full-control`). */
+  readonly cannedAcl?: string;
   /** `kms:EncryptionContext:*` of the request. */
   readonly encryptionContext?: Readonly<Record<string, string>>;
   readonly secureTransport?: boolean;

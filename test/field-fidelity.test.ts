@@ -104,3 +104,28 @@ describe('Region rules of storage and the alias of the AWS managed key', () => {
     expect(calls(result).some((c) => c.operation === 'kms:GenerateDataKey')).toBe(false);
   });
 });
+
+describe('a source action writing into another account sends bucket-owner-full-control (aws-cdk#14156, #14260, #13557)', () => {
+  it('the cross-account CodeCommit source calls s3:PutObjectAcl with the canned ACL, and is refused without it', async () => {
+    const result = await simulate(await loadBundled('field/cross-account-source-put-acl'));
+    const put = calls(result).find((c) => c.stage === 'Source' && c.operation === 's3:PutObject');
+    expect(put?.context['s3:x-amz-acl']).toBe('bucket-owner-full-control');
+    expect(result.firstDenial).toMatchObject({ operation: 's3:PutObjectAcl', category: 'BUCKET_POLICY', principal: 'arn:aws:iam::222222222222:role/CodeCommitSourceActionRole' });
+    const d = await diagnose(await loadBundled('field/cross-account-source-put-acl'));
+    expect(d.fixes[0]?.description).toMatch(/allow `arn:aws:iam::222222222222:role\/CodeCommitSourceActionRole` to `s3:PutObjectAcl`/);
+    expect(d.fixes[0]?.outcome.status).toBe('Succeeded');
+  });
+
+  it('with PutObjectAcl on both sides the cross-account source succeeds; a same-account CodeCommit source sends no ACL', async () => {
+    const twin = await simulate(await loadBundled('providers/codecommit-cross-account'));
+    expect(twin.status).toBe('Succeeded');
+    expect(calls(twin).find((c) => c.operation === 's3:PutObjectAcl')?.decision).toBe('Allowed');
+    const same = await simulate(await loadBundled('providers/cloudformation-change-sets'));
+    expect(calls(same).some((c) => c.operation === 's3:PutObjectAcl')).toBe(false);
+  });
+
+  it('a CodeStar connection source sends the ACL even in its own account', async () => {
+    const result = await simulate(await loadBundled('providers/codestar-connection'));
+    expect(calls(result).find((c) => c.stage === 'Source' && c.operation === 's3:PutObjectAcl')).toMatchObject({ decision: 'Allowed', principal: 'arn:aws:iam::111111111111:role/PipelineServiceRole' });
+  });
+});

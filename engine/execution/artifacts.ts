@@ -76,8 +76,13 @@ export async function writeArtifact(
   const keyArn = resolved.key ? (keyInRegion(run.ctx.world, resolved.key, region) ?? resolved.key).arn : ref;
   const key = artifactKey(run.plan, name, run.executionId);
   const object = objectArn(store.location, key);
-  const put = await run.rec.call(parent, where, { caller, operation: 's3:PutObject', resource: object, region, facts: { sseHeader: 'aws:kms', sseKmsKeyId: keyArn } }, `write output artifact ${name}`);
+  const acl = ownerAcl(run.action, writerAccount, run.ctx.world.buckets.get(store.location)?.account ?? run.plan.account);
+  const put = await run.rec.call(parent, where, { caller, operation: 's3:PutObject', resource: object, region, facts: { sseHeader: 'aws:kms', sseKmsKeyId: keyArn, ...(acl ? { cannedAcl: acl } : {}) } }, `write output artifact ${name}`);
   if (put.decision !== 'Allowed') return { denied: put, copy: null };
+  if (acl) {
+    const granted = await run.rec.call(parent, where, { caller, operation: 's3:PutObjectAcl', resource: object, region, facts: { cannedAcl: acl } }, `give the bucket owner full control of output artifact ${name}`);
+    if (granted.decision !== 'Allowed') return { denied: granted, copy: null };
+  }
   // SSE-KMS needs a key in the bucket's Region (S3 User Guide, "Specifying server-side encryption
   // with AWS KMS": "the key must be in the same Region as the bucket"); S3 answers as for a key that
   // does not exist (aws-cdk#4306: "KMS.NotFoundException").
@@ -88,6 +93,19 @@ export async function writeArtifact(
   const gen = await run.rec.call(parent, where, { caller, operation: 'kms:GenerateDataKey', resource: keyArn, region, facts: { viaService: `s3.${region}.amazonaws.com`, encryptionContext: { 'aws:s3:arn': object } } }, `encrypt output artifact ${name}`);
   if (gen.decision !== 'Allowed') return { denied: gen, copy: null };
   return { denied: null, copy: { bucket: store.location, key, keyArn, region } };
+}
+
+/**
+ * The canned ACL a source action sends with its output, if any: `bucket-owner-full-control`, which
+ * S3 authorizes as `s3:PutObjectAcl` besides `s3:PutObject`. A source action writing into another
+ * account's bucket sends it (aws-cdk#14156, fixed by #14260 granting PutObjectAcl to cross-account
+ * CodeCommit sources); a CodeStar connection source sends it always (aws-cdk#13557). With Object
+ * Ownership `BucketOwnerEnforced` the ACL is accepted and changes nothing, but the call is the same.
+ */
+function ownerAcl(action: PlannedAction, writerAccount: string, bucketAccount: string): string | undefined {
+  if (action.category !== 'Source') return undefined;
+  if (action.provider === 'CodeStarSourceConnection' || writerAccount !== bucketAccount) return 'bucket-owner-full-control';
+  return undefined;
 }
 
 /** Copies an artifact into the action's region: CodePipeline does it with the pipeline service role. */

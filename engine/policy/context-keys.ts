@@ -144,6 +144,7 @@ export function requestContext(input: ContextInput): RequestContext {
   if (service === 's3') {
     if (facts.sseHeader) ctx['s3:x-amz-server-side-encryption'] = facts.sseHeader;
     if (facts.sseKmsKeyId) ctx['s3:x-amz-server-side-encryption-aws-kms-key-id'] = facts.sseKmsKeyId;
+    if (facts.cannedAcl) ctx['s3:x-amz-acl'] = facts.cannedAcl;
   }
   if (service === 'iam' && facts.passedToService) ctx['iam:PassedToService'] = facts.passedToService;
   if (service === 'sts') {
