@@ -169,11 +169,13 @@ export function planRequest(world: World, call: Call): Plan {
   // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html).
   const scpsApply = call.caller.kind === 'role' && callerRole?.serviceLinked !== true && callerAccount !== undefined && !isManagementAccount(world, callerAccount);
   const scps = scpsApply && callerAccount ? levels(world, callerAccount, 'SERVICE_CONTROL_POLICY', 'scp', call.region) : [];
-  // RCPs along the resource's path: only for services that support RCPs, never for AWS managed
-  // keys, resources of the management account, or calls by service-linked roles
+  // RCPs along the resource's path: only for services that support RCPs, only where there is a
+  // resource (an action without a resource type, requested on `*` such as
+  // codepipeline:PutJobSuccessResult, has no resource owner whose RCPs could apply), never for AWS
+  // managed keys, resources of the management account, or calls by service-linked roles
   // (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html,
   // https://docs.aws.amazon.com/kms/latest/developerguide/resource-control-policies.html).
-  const rcpsApply = rcpApplies(call.operation) && key?.keyManager !== 'AWS' && owner !== '' && !isManagementAccount(world, owner) && callerRole?.serviceLinked !== true;
+  const rcpsApply = call.resource !== '*' && rcpApplies(call.operation) && key?.keyManager !== 'AWS' && owner !== '' && !isManagementAccount(world, owner) && callerRole?.serviceLinked !== true;
   const rcps = rcpsApply ? levels(world, owner, 'RESOURCE_CONTROL_POLICY', 'rcp', call.region) : [];
 
   const resourceUse = resourcePolicy
