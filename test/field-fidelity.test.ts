@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../engine/analysis/diagnose.js';
+import { fixScenario } from '../engine/analysis/fix.js';
 import { simulate } from '../engine/execution/simulate.js';
 import { lint } from '../engine/lint/lint.js';
 import type { CallEvaluatedEvent, SimulationResult } from '../engine/types.js';
@@ -127,5 +128,29 @@ describe('a source action writing into another account sends bucket-owner-full-c
   it('a CodeStar connection source sends the ACL even in its own account', async () => {
     const result = await simulate(await loadBundled('providers/codestar-connection'));
     expect(calls(result).find((c) => c.stage === 'Source' && c.operation === 's3:PutObjectAcl')).toMatchObject({ decision: 'Allowed', principal: 'arn:aws:iam::111111111111:role/PipelineServiceRole' });
+  });
+});
+
+describe('publishing to an encrypted approval topic needs the topic key (SNS, "Key management")', () => {
+  it('the pipeline role is refused kms:GenerateDataKey through SNS by the key policy', async () => {
+    const result = await simulate(await loadBundled('field/approval-topic-encrypted-key'));
+    expect(result.firstDenial).toMatchObject({ operation: 'kms:GenerateDataKey', category: 'KEY_POLICY', resource: 'arn:aws:kms:us-east-1:111111111111:alias/checkout-approvals-topic', stage: 'ApproveProd' });
+    const denied = calls(result).find((c) => c.seq === result.firstDenial?.seq);
+    expect(denied?.context['kms:ViaService']).toBe('sns.us-east-1.amazonaws.com');
+    expect(calls(result).find((c) => c.operation === 'sns:Publish')?.decision).toBe('Allowed');
+  });
+
+  it('the fixed twin publishes with GenerateDataKey and Decrypt allowed; fix takes the broken one to green', async () => {
+    const twin = await simulate(await loadBundled('field/approval-topic-encrypted-key-fixed'));
+    expect(twin.status).toBe('Succeeded');
+    const kms = calls(twin).filter((c) => c.stage === 'ApproveProd' && c.operation.startsWith('kms:'));
+    expect(kms.map((c) => [c.operation, c.decision])).toEqual([['kms:GenerateDataKey', 'Allowed'], ['kms:Decrypt', 'Allowed']]);
+    const fixed = await fixScenario(await loadBundled('field/approval-topic-encrypted-key'));
+    expect(fixed.result.status).toBe('Succeeded');
+  });
+
+  it('an unencrypted topic makes no KMS call', async () => {
+    const result = await simulate(await loadBundled('providers/manual-approval'));
+    expect(calls(result).some((c) => c.stage === 'ApproveProd' && c.operation.startsWith('kms:'))).toBe(false);
   });
 });

@@ -49,17 +49,29 @@ function awsManagedKeyUses(world: World, plan: Plan): { readonly account: string
   return uses;
 }
 
-/** Adds the AWS managed `aws/s3` key for every account and Region the run uses one in, unless the scenario declares it. */
+/** Topics whose key is the AWS managed `aws/sns` key: its account and Region (SNS Developer Guide, "Key management"). */
+function awsManagedSnsKeyUses(world: World): { readonly account: string; readonly region: string; readonly service: string }[] {
+  return [...world.topics.values()].flatMap((t) => {
+    const ref = t.kmsMasterKeyId;
+    const arn = parseArn(t.arn);
+    if (!arn || (ref !== 'alias/aws/sns' && !(ref?.endsWith(':alias/aws/sns') ?? false))) return [];
+    return [{ account: arn.account, region: arn.region, service: 'sns' }];
+  });
+}
+
+/** Adds each AWS managed key (`aws/s3`, `aws/sns`) of every account and Region the run uses one in, unless the scenario declares it. */
 function withAwsManagedKeys(world: World, plan: Plan): World {
   const keys = new Map(world.keys);
-  for (const { account, region } of awsManagedKeyUses(world, plan)) {
+  const uses = [...awsManagedKeyUses(world, plan).map((u) => ({ ...u, service: 's3' })), ...awsManagedSnsKeyUses(world)];
+  for (const { account, region, service } of uses) {
     if (!account || !region) continue;
-    const exists = [...keys.values()].some((k) => k.aliases.includes('alias/aws/s3') && parseArn(k.arn)?.account === account && parseArn(k.arn)?.region === region);
+    const alias = `alias/aws/${service}`;
+    const exists = [...keys.values()].some((k) => k.aliases.includes(alias) && parseArn(k.arn)?.account === account && parseArn(k.arn)?.region === region);
     if (exists) continue;
     const key: KmsKey = {
-      arn: `arn:aws:kms:${region}:${account}:key/aws-s3-managed-${region}`,
+      arn: `arn:aws:kms:${region}:${account}:key/aws-${service}-managed-${region}`,
       keyManager: 'AWS',
-      aliases: ['alias/aws/s3'],
+      aliases: [alias],
       grants: [],
       multiRegion: false,
       rotation: true,

@@ -10,8 +10,8 @@ import type { Caller } from '../types.js';
 const managedPolicies = new Map<string, PolicyDocument>();
 
 /**
- * The key policy of an AWS managed key such as `aws/s3`, which nobody can edit: every principal
- * of the key's account may use the key through S3 in the key's region, and the account may read
+ * The key policy of an AWS managed key such as `aws/s3` (or `aws/sns`, `service` names the owner), which nobody can edit: every principal
+ * of the key's account may use the key through that service in the key's region, and the account may read
  * its metadata. Shape as AWS creates it for `aws/s3` ("AWS managed keys",
  * https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key; the
  * statement is the one `aws kms get-key-policy` returns for `alias/aws/s3`).
@@ -19,7 +19,7 @@ const managedPolicies = new Map<string, PolicyDocument>();
  * INVARIANT: one document object per key ARN, so memo keys built on document identity stay
  * stable across worlds.
  */
-export function awsManagedKeyPolicy(keyArn: string): PolicyDocument {
+export function awsManagedKeyPolicy(keyArn: string, service = 's3'): PolicyDocument {
   const cached = managedPolicies.get(keyArn);
   if (cached) return cached;
   const arn = parseArn(keyArn);
@@ -27,15 +27,15 @@ export function awsManagedKeyPolicy(keyArn: string): PolicyDocument {
   const region = arn?.region ?? '';
   const policy: PolicyDocument = {
     Version: '2012-10-17',
-    Id: 'auto-s3-2',
+    Id: service === 's3' ? 'auto-s3-2' : `auto-${service}`,
     Statement: [
       {
-        Sid: 'Allow access through S3 for all principals in the account that are authorized to use S3',
+        Sid: `Allow access through ${service.toUpperCase()} for all principals in the account that are authorized to use ${service.toUpperCase()}`,
         Effect: 'Allow',
         Principal: { AWS: '*' },
         Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
         Resource: '*',
-        Condition: { StringEquals: { 'kms:CallerAccount': account, 'kms:ViaService': `s3.${region}.amazonaws.com` } },
+        Condition: { StringEquals: { 'kms:CallerAccount': account, 'kms:ViaService': `${service}.${region}.amazonaws.com` } },
       },
       {
         Sid: 'Allow direct access to key metadata to the account',
@@ -48,6 +48,11 @@ export function awsManagedKeyPolicy(keyArn: string): PolicyDocument {
   };
   managedPolicies.set(keyArn, policy);
   return policy;
+}
+
+/** The service an AWS managed key belongs to, from its `alias/aws/<service>` alias (`s3` when it has none). */
+export function awsManagedKeyService(key: KmsKey): string {
+  return key.aliases.find((a) => a.startsWith('alias/aws/'))?.slice('alias/aws/'.length) ?? 's3';
 }
 
 /** Operations that take an encryption context, to which grant constraints apply. */

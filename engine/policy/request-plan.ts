@@ -9,7 +9,7 @@ import type { Bucket, KmsKey, PolicyDocument } from '../../model/schema.js';
 import { findRole, ownerAccount, resolveKey, type World } from '../../model/world.js';
 import { globalServicePrincipal, requestContext, type RequestContext } from './context-keys.js';
 import { describePolicy } from './describe.js';
-import { awsManagedKeyPolicy, matchGrants, type GrantMatch } from './kms.js';
+import { awsManagedKeyPolicy, awsManagedKeyService, matchGrants, type GrantMatch } from './kms.js';
 import { inOrganization, isManagementAccount, policyChain } from './org-policies.js';
 import { factsOf, NO_POLICY, textId, usePolicy, type PolicyUse } from './policy-use.js';
 import { rcpApplies } from './rcp-services.js';
@@ -94,7 +94,7 @@ export function planRequest(world: World, call: Call): Plan {
       resourceTags = key.tags;
       const aws = key.keyManager === 'AWS';
       resourcePolicy = aws
-        ? { kind: 'aws-managed-key', name: key.arn, doc: awsManagedKeyPolicy(key.arn), required: true }
+        ? { kind: 'aws-managed-key', name: key.arn, doc: awsManagedKeyPolicy(key.arn, awsManagedKeyService(key)), required: true }
         : { kind: 'key', name: key.arn, doc: key.policy, required: true };
       explicitTrust = true;
     } else {

@@ -1,4 +1,5 @@
 import { findRole } from '../../../model/world.js';
+import type { Call } from '../../types.js';
 import { callAll, denialMessage, fail, roleCaller, where, type ActionOutcome, type ActionRun } from './kit.js';
 
 /**
@@ -10,7 +11,7 @@ export async function runManualApproval(run: ActionRun): Promise<ActionOutcome> 
   const requested = run.rec.emit({ type: 'approval.requested', parentSeq: run.parent, ...where(run), ...(topic ? { topic } : {}), ...(run.config['ExternalEntityLink'] ? { reviewUrl: run.config['ExternalEntityLink'] } : {}) });
   if (topic) {
     const region = topic.split(':')[3] ?? run.action.region;
-    const denied = await callAll(run, requested, [[{ caller: run.caller, operation: 'sns:Publish', resource: topic, region }, 'notify approvers']]);
+    const denied = await callAll(run, requested, [[{ caller: run.caller, operation: 'sns:Publish', resource: topic, region }, 'notify approvers'], ...topicKeyCalls(run, topic, region)]);
     if (denied) return fail(denialMessage(denied));
   }
   const key = `${run.action.stage}/${run.action.declaration.name}`;
@@ -38,4 +39,22 @@ export async function runManualApproval(run: ActionRun): Promise<ActionOutcome> 
     ...(selfApproval ? { note: 'self-approval: the approver authored the change; CodePipeline does not prevent this by itself — deny PutApprovalResult to the author (e.g. a separate approver role or an aws:PrincipalTag condition)' } : {}),
   });
   return answer.result === 'Rejected' ? fail('Approval rejected') : { status: 'Succeeded', variables: {} };
+}
+
+/**
+ * Publishing to a topic with server-side encryption: the publisher needs `kms:GenerateDataKey` and
+ * `kms:Decrypt` on the topic's key, through SNS, and the key policy must allow it (SNS Developer
+ * Guide, "Key management": "the publisher must have the kms:GenerateDataKey* and kms:Decrypt
+ * permissions for the AWS KMS key"). The key is named in the topic's account and Region.
+ */
+function topicKeyCalls(run: ActionRun, topic: string, region: string): [Call, string][] {
+  const keyId = run.ctx.world.topics.get(topic)?.kmsMasterKeyId;
+  if (!keyId) return [];
+  const account = topic.split(':')[4] ?? run.action.account;
+  const key = keyId.startsWith('arn:') ? keyId : keyId.startsWith('alias/') ? `arn:aws:kms:${region}:${account}:${keyId}` : `arn:aws:kms:${region}:${account}:key/${keyId}`;
+  const facts = { viaService: 'sns.amazonaws.com' };
+  return [
+    [{ caller: run.caller, operation: 'kms:GenerateDataKey', resource: key, region, facts }, 'encrypt the notification with the topic key'],
+    [{ caller: run.caller, operation: 'kms:Decrypt', resource: key, region, facts }, 'decrypt the notification data key'],
+  ];
 }
