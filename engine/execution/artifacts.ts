@@ -4,8 +4,8 @@
  * cross-Region copy CodePipeline makes before an action in another Region. Also the role sessions
  * CodePipeline opens. Pure apart from awaiting the policy engine.
  */
-import { objectArn, parseArn, sessionArn } from '../../model/arn.js';
-import { keyInRegion, resolveKey } from '../../model/world.js';
+import { bucketArn, objectArn, parseArn, sessionArn } from '../../model/arn.js';
+import { keyInRegion, resolveKey, type World } from '../../model/world.js';
 import type { Plan, PlannedAction } from './plan.js';
 import type { Recorder, StepContext } from './recorder.js';
 import type { ActionRun, ArtifactCopy } from './state.js';
@@ -43,15 +43,24 @@ export function awsManagedS3KeyRef(account: string, region: string): string {
 }
 
 /**
+ * The `aws:s3:arn` encryption context S3 sends KMS for an object: the object's ARN, or the
+ * bucket's with an S3 Bucket Key (S3 User Guide, "Reducing the cost of SSE-KMS with Amazon S3
+ * Bucket Keys": "the bucket ARN is used as the encryption context").
+ */
+export function s3EncryptionArn(world: World, bucket: string, object: string): string {
+  return world.buckets.get(bucket)?.encryption?.bucketKeyEnabled === true ? bucketArn(bucket) : object;
+}
+
+/**
  * Reads an artifact copy: `s3:GetObject` then `kms:Decrypt` through S3 on the key the object
  * was encrypted with (S3 records the key ARN with the object).
  */
-export async function readArtifact(run: Pick<ActionRun, 'rec' | 'action'>, parent: number, caller: Caller, name: string, copy: ArtifactCopy): Promise<CallEvaluatedEvent | null> {
+export async function readArtifact(run: Pick<ActionRun, 'rec' | 'action' | 'ctx'>, parent: number, caller: Caller, name: string, copy: ArtifactCopy): Promise<CallEvaluatedEvent | null> {
   const where = { stage: run.action.stage, action: run.action.declaration.name };
   const object = objectArn(copy.bucket, copy.key);
   const get = await run.rec.call(parent, where, { caller, operation: 's3:GetObject', resource: object, region: copy.region }, `read input artifact ${name}`);
   if (get.decision !== 'Allowed') return get;
-  const decrypt = await run.rec.call(parent, where, { caller, operation: 'kms:Decrypt', resource: copy.keyArn, region: copy.region, facts: { viaService: `s3.${copy.region}.amazonaws.com`, encryptionContext: { 'aws:s3:arn': object } } }, `decrypt input artifact ${name}`);
+  const decrypt = await run.rec.call(parent, where, { caller, operation: 'kms:Decrypt', resource: copy.keyArn, region: copy.region, facts: { viaService: `s3.${copy.region}.amazonaws.com`, encryptionContext: { 'aws:s3:arn': s3EncryptionArn(run.ctx.world, copy.bucket, object) } } }, `decrypt input artifact ${name}`);
   return decrypt.decision !== 'Allowed' ? decrypt : null;
 }
 
@@ -90,7 +99,7 @@ export async function writeArtifact(
   if (resolved.key && keyRegion && keyRegion !== region) {
     return { denied: null, copy: null, message: `Key '${keyArn}' does not exist (Service: Amazon S3; Status Code: 400; Error Code: KMS.NotFoundException): the key of the artifact store is in \`${keyRegion}\`, and S3 encrypts objects of bucket \`${store.location}\` (\`${region}\`) only with a key of that Region` };
   }
-  const gen = await run.rec.call(parent, where, { caller, operation: 'kms:GenerateDataKey', resource: keyArn, region, facts: { viaService: `s3.${region}.amazonaws.com`, encryptionContext: { 'aws:s3:arn': object } } }, `encrypt output artifact ${name}`);
+  const gen = await run.rec.call(parent, where, { caller, operation: 'kms:GenerateDataKey', resource: keyArn, region, facts: { viaService: `s3.${region}.amazonaws.com`, encryptionContext: { 'aws:s3:arn': s3EncryptionArn(run.ctx.world, store.location, object) } } }, `encrypt output artifact ${name}`);
   if (gen.decision !== 'Allowed') return { denied: gen, copy: null };
   return { denied: null, copy: { bucket: store.location, key, keyArn, region } };
 }

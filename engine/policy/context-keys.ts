@@ -54,6 +54,8 @@ export interface ContextInput {
   readonly resourceAccount: string | undefined;
   /** Tags of the resource (role, key), for `aws:ResourceTag/*`. */
   readonly resourceTags: Readonly<Record<string, string>>;
+  /** The aliases of the KMS key a call uses, for `kms:ResourceAliases`. */
+  readonly resourceAliases?: readonly string[];
 }
 
 type Entries = readonly (readonly [string, string | readonly string[]])[];
@@ -102,9 +104,12 @@ export function requestContext(input: ContextInput): RequestContext {
   }
 
   // Through whom: a service calling with the principal's credentials (forward access session).
+  // aws:ViaAWSService is in every request: false unless a service calls with the principal's
+  // credentials (a service acting with its own service role, as CloudFormation with an execution
+  // role, is the role itself: false, no aws:CalledVia).
   const via = facts.viaService ? globalServicePrincipal(facts.viaService) : undefined;
+  ctx['aws:ViaAWSService'] = via ? 'true' : 'false';
   if (via) {
-    ctx['aws:ViaAWSService'] = 'true';
     if (CALLED_VIA_SERVICES.has(via)) {
       ctx['aws:CalledVia'] = [via];
       ctx['aws:CalledViaFirst'] = via;
@@ -134,6 +139,8 @@ export function requestContext(input: ContextInput): RequestContext {
   // Service-specific keys.
   if (service === 'kms') {
     if (call.caller.kind === 'role' && callerAccount) ctx['kms:CallerAccount'] = callerAccount;
+    // kms:ResourceAliases: the key's aliases, however the request names the key ("AWS KMS condition keys").
+    if (input.resourceAliases && input.resourceAliases.length > 0) ctx['kms:ResourceAliases'] = input.resourceAliases;
     if (via) ctx['kms:ViaService'] = regionalServiceEndpoint(via, call.region);
     const ec = facts.encryptionContext;
     if (ec && Object.keys(ec).length > 0) {
@@ -142,6 +149,11 @@ export function requestContext(input: ContextInput): RequestContext {
     }
   }
   if (service === 's3') {
+    // Every SDK and CLI request is SigV4-signed in the Authorization header over TLS 1.2
+    // ("Amazon S3 condition keys": s3:signatureversion, s3:authType, s3:TlsVersion).
+    ctx['s3:signatureversion'] = 'AWS4-HMAC-SHA256';
+    ctx['s3:authType'] = 'REST-HEADER';
+    ctx['s3:TlsVersion'] = '1.2';
     if (facts.sseHeader) ctx['s3:x-amz-server-side-encryption'] = facts.sseHeader;
     if (facts.sseKmsKeyId) ctx['s3:x-amz-server-side-encryption-aws-kms-key-id'] = facts.sseKmsKeyId;
     if (facts.cannedAcl) ctx['s3:x-amz-acl'] = facts.cannedAcl;

@@ -197,7 +197,7 @@ export function planRequest(world: World, call: Call): Plan {
     for (const e of use.prepared.errors) errors.push(`${describePolicy(use)}: ${e}${use.prepared.policy ? '' : ' (policy skipped)'}`);
   }
 
-  const context = requestContext({ world, call, callerRole, callerAccount, resourceAccount: owner || undefined, resourceTags });
+  const context = requestContext({ world, call, callerRole, callerAccount, resourceAccount: owner || undefined, resourceTags, ...(key ? { resourceAliases: key.aliases } : {}) });
   // Grants on an AWS managed key are made by the AWS service that owns it, never to another
   // account's principal; pipesim honours none there (https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key).
   const grants = key && key.keyManager !== 'AWS' ? matchGrants(key, call.caller, call.operation, call.facts?.encryptionContext) : [];

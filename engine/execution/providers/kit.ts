@@ -7,7 +7,7 @@ import { denialMessage, readArtifact, writeArtifact } from '../artifacts.js';
 import type { ActionOutcome, ActionRun, ArtifactCopy } from '../state.js';
 import type { Call, Caller, CallEvaluatedEvent } from '../../types.js';
 
-export { awsManagedS3KeyRef, denialMessage, readArtifact, roleCaller, storeKeyRef } from '../artifacts.js';
+export { awsManagedS3KeyRef, denialMessage, readArtifact, roleCaller, s3EncryptionArn, storeKeyRef } from '../artifacts.js';
 export type { ActionOutcome, ActionRun, ArtifactCopy } from '../state.js';
 
 /** The stage/action an event belongs to. */

@@ -4,7 +4,7 @@
 import { bucketArn, objectArn } from '../../../model/arn.js';
 import { resolveKey } from '../../../model/world.js';
 import type { Call } from '../../types.js';
-import { callAll, denialMessage, fail, writeOutputs, type ActionOutcome, type ActionRun } from './kit.js';
+import { callAll, denialMessage, fail, s3EncryptionArn, writeOutputs, type ActionOutcome, type ActionRun } from './kit.js';
 
 /** S3 source: the action role reads the versioned object (and decrypts it), then stores it as an artifact. */
 export async function runS3Source(run: ActionRun): Promise<ActionOutcome> {
@@ -23,7 +23,7 @@ export async function runS3Source(run: ActionRun): Promise<ActionOutcome> {
     // The object was written in the bucket owner's account: S3 recorded the key ARN it resolved there.
     const resolved = resolveKey(run.ctx.world, ref, { account: bucket.account, region: bucket.region });
     const keyArn = resolved.key?.arn ?? ref;
-    calls.push([{ caller: run.caller, operation: 'kms:Decrypt', resource: keyArn, region: bucket.region, facts: { viaService: `s3.${bucket.region}.amazonaws.com`, encryptionContext: { 'aws:s3:arn': object } } }, 'decrypt the source object']);
+    calls.push([{ caller: run.caller, operation: 'kms:Decrypt', resource: keyArn, region: bucket.region, facts: { viaService: `s3.${bucket.region}.amazonaws.com`, encryptionContext: { 'aws:s3:arn': s3EncryptionArn(run.ctx.world, bucket.name, object) } } }, 'decrypt the source object']);
   }
   const denied = await callAll(run, run.parent, calls);
   if (denied) return fail(denialMessage(denied));
