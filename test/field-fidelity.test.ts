@@ -154,3 +154,48 @@ describe('publishing to an encrypted approval topic needs the topic key (SNS, "K
     expect(calls(result).some((c) => c.stage === 'ApproveProd' && c.operation.startsWith('kms:'))).toBe(false);
   });
 });
+
+describe('the Amazon S3 deploy action (category Deploy, provider S3)', () => {
+  it('reads the input artifact and puts the extracted files under ObjectKey, as the action role', async () => {
+    const result = await simulate(await loadBundled('field/s3-deploy-identity-permission-fixed'));
+    expect(result.status).toBe('Succeeded');
+    const publish = calls(result).filter((c) => c.stage === 'DeployWebsite' && c.operation !== 'sts:AssumeRole');
+    expect(publish.map((c) => c.operation)).toEqual(['s3:GetObject', 'kms:Decrypt', 's3:PutObject']);
+    expect(publish[2]?.resource).toBe('arn:aws:s3:::checkout-web-prod-444444444444/site/index.html');
+  });
+
+  it('is denied where the role may not write the target bucket', async () => {
+    const result = await simulate(await loadBundled('field/s3-deploy-identity-permission'));
+    expect(result.firstDenial).toMatchObject({ operation: 's3:PutObject', category: 'BUCKET_IDENTITY_PERMISSION', stage: 'DeployWebsite', action: 'PublishSite' });
+  });
+
+  it('checks its configuration: Extract, ObjectKey when not extracting, a bucket of its own Region; KMSEncryptionKeyARN and CannedACL add their calls', async () => {
+    const { applyPatch } = await import('../engine/analysis/patch.js');
+    const base = await loadBundled('field/s3-deploy-identity-permission-fixed');
+    const cfg = '/pipeline/pipeline/stages/3/actions/0/configuration';
+    const patched = (ops: Parameters<typeof applyPatch>[1]) => {
+      const r = applyPatch(base, ops);
+      if (!r.success) throw new Error(JSON.stringify(r.issues));
+      return r.data;
+    };
+    const noKey = await simulate(patched([{ op: 'replace', path: `${cfg}/Extract`, value: 'false' }, { op: 'remove', path: `${cfg}/ObjectKey` }]));
+    expect(noKey.status).toBe('Invalid');
+    expect(noKey.issues.map((i) => i.message)).toContain('action `PublishSite` (S3) needs configuration `ObjectKey`');
+    const otherRegion = await simulate(patched([{ op: 'replace', path: '/buckets/0/region', value: 'eu-west-1' }]));
+    expect(otherRegion.issues.map((i) => i.code)).toContain('s3_deploy_bucket_region');
+    const withKeyAndAcl = await simulate(
+      patched([
+        { op: 'add', path: `${cfg}/KMSEncryptionKeyARN`, value: 'arn:aws:kms:us-east-1:111111111111:key/1f0c3a52-7d4b-4e8a-9c61-2b5d8e7f9a03' },
+        { op: 'add', path: `${cfg}/CannedACL`, value: 'bucket-owner-full-control' },
+      ]),
+    );
+    const ops = calls(withKeyAndAcl).filter((c) => c.stage === 'DeployWebsite' && c.operation !== 'sts:AssumeRole').map((c) => c.operation);
+    // The role may PutObject but not PutObjectAcl: the canned ACL is authorized separately.
+    expect(ops).toEqual(['s3:GetObject', 'kms:Decrypt', 's3:PutObject', 's3:PutObjectAcl']);
+    expect(withKeyAndAcl.firstDenial?.operation).toBe('s3:PutObjectAcl');
+    const withKey = await simulate(patched([{ op: 'add', path: `${cfg}/KMSEncryptionKeyARN`, value: 'arn:aws:kms:us-east-1:111111111111:key/1f0c3a52-7d4b-4e8a-9c61-2b5d8e7f9a03' }]));
+    const encrypt = calls(withKey).find((c) => c.stage === 'DeployWebsite' && c.operation === 'kms:GenerateDataKey');
+    expect(encrypt?.resource).toBe('arn:aws:kms:us-east-1:111111111111:key/1f0c3a52-7d4b-4e8a-9c61-2b5d8e7f9a03');
+    expect(encrypt?.context['kms:ViaService']).toBe('s3.us-east-1.amazonaws.com');
+  });
+});

@@ -135,7 +135,7 @@ export function planPipeline(scenario: Scenario, world: World): { readonly plan:
         roleArn,
         runOrder: action.runOrder,
       });
-      checkProviderShape(action, aPath, add, scenario, world);
+      checkProviderShape(action, aPath, add, scenario, world, actionRegion);
     });
     planned.push(row);
   });
@@ -168,7 +168,8 @@ type Add = (code: string, path: string, message: string, category?: Category) =>
 
 /** Input/output artifact counts per provider (CodePipeline "Valid input and output artifacts for each action type"). */
 const ARTIFACT_COUNTS: Readonly<Record<string, { readonly inputs: readonly [number, number]; readonly outputs: readonly [number, number] }>> = {
-  S3: { inputs: [0, 0], outputs: [1, 1] },
+  'Source/S3': { inputs: [0, 0], outputs: [1, 1] },
+  'Deploy/S3': { inputs: [1, 1], outputs: [0, 0] },
   CodeCommit: { inputs: [0, 0], outputs: [1, 1] },
   CodeStarSourceConnection: { inputs: [0, 0], outputs: [1, 1] },
   ECR: { inputs: [0, 0], outputs: [1, 1] },
@@ -181,10 +182,25 @@ const ARTIFACT_COUNTS: Readonly<Record<string, { readonly inputs: readonly [numb
   Manual: { inputs: [0, 0], outputs: [0, 0] },
 };
 
+/**
+ * The S3 deploy action's configuration (action-reference-S3Deploy.html): `BucketName` and `Extract`
+ * are required, `ObjectKey` too when `Extract` is false; the bucket must be in the action's Region.
+ */
+function checkS3Deploy(action: ActionDeclaration, path: string, add: Add, world: World, need: (key: string) => void, region: string): void {
+  const cfg = action.configuration;
+  need('BucketName');
+  need('Extract');
+  if (cfg['Extract'] !== undefined && !/^(true|false)$/i.test(cfg['Extract'])) add('invalid_configuration', `${path}.configuration.Extract`, `action \`${action.name}\` (S3 deploy): \`Extract\` must be true or false, got \`${cfg['Extract']}\``);
+  if ((cfg['Extract'] ?? '').toLowerCase() === 'false') need('ObjectKey');
+  const bucket = cfg['BucketName'] ? world.buckets.get(cfg['BucketName']) : undefined;
+  if (bucket && bucket.region !== region) add('s3_deploy_bucket_region', `${path}.configuration.BucketName`, `deploy bucket \`${bucket.name}\` is in \`${bucket.region}\`, but action \`${action.name}\` runs in \`${region}\`: the S3 deploy action writes to a bucket of its own Region`);
+}
+
 /** Per-provider configuration and artifact-count checks. */
-function checkProviderShape(action: ActionDeclaration, path: string, add: Add, scenario: Scenario, world: World): void {
+function checkProviderShape(action: ActionDeclaration, path: string, add: Add, scenario: Scenario, world: World, region: string): void {
   const provider = action.actionTypeId.provider;
-  const counts = ARTIFACT_COUNTS[provider];
+  const category = action.actionTypeId.category;
+  const counts = ARTIFACT_COUNTS[`${category}/${provider}`] ?? ARTIFACT_COUNTS[provider];
   if (counts) {
     const n = action.inputArtifacts.length;
     const m = action.outputArtifacts.length;
@@ -197,6 +213,10 @@ function checkProviderShape(action: ActionDeclaration, path: string, add: Add, s
   };
   switch (provider) {
     case 'S3': {
+      if (category === 'Deploy') {
+        checkS3Deploy(action, path, add, world, need, region);
+        break;
+      }
       need('S3Bucket');
       need('S3ObjectKey');
       const bucket = cfg['S3Bucket'] ? world.buckets.get(cfg['S3Bucket']) : undefined;

@@ -15,15 +15,18 @@ import { runConnectionSource } from './connection.js';
 import { where, type ActionOutcome, type ActionRun } from './kit.js';
 import { runLambda } from './lambda.js';
 import { runManualApproval } from './manual-approval.js';
+import { runS3Deploy } from './s3-deploy.js';
 import { runS3Source } from './s3-source.js';
 import { runStackSet } from './stacksets.js';
 
 /** A provider's implementation. */
 type Provider = (run: ActionRun) => Promise<ActionOutcome>;
 
+/** By provider, or by `Category/Provider` where one provider name serves two categories (S3 source and S3 deploy). */
 const PROVIDERS: Readonly<Record<string, Provider>> = {
   CodeCommit: runCodeCommitSource,
-  S3: runS3Source,
+  'Source/S3': runS3Source,
+  'Deploy/S3': runS3Deploy,
   CodeStarSourceConnection: runConnectionSource,
   CodeBuild: runCodeBuild,
   CloudFormation: runCloudFormation,
@@ -36,7 +39,7 @@ const PROVIDERS: Readonly<Record<string, Provider>> = {
 
 /** Runs the provider of a planned action. */
 export async function runProvider(run: ActionRun): Promise<ActionOutcome> {
-  const provider = PROVIDERS[run.action.provider];
+  const provider = PROVIDERS[`${run.action.category}/${run.action.provider}`] ?? PROVIDERS[run.action.provider];
   if (!provider) {
     run.rec.emit({ type: 'note.added', parentSeq: run.parent, ...where(run), text: `provider \`${run.action.provider}\` is not modelled: no calls were evaluated for this action` });
     return { status: 'Failed', message: `provider \`${run.action.provider}\` is not modelled by pipesim` };

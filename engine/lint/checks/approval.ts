@@ -45,7 +45,7 @@ function sourceWrites(ctx: CheckContext): { readonly operation: string; readonly
     if (a.provider === 'CodeCommit' && cfg['RepositoryName']) {
       return [{ operation: 'codecommit:GitPush', resource: `arn:aws:codecommit:${a.region}:${a.account}:${cfg['RepositoryName']}`, name: cfg['RepositoryName'] }];
     }
-    if (a.provider === 'S3' && cfg['S3Bucket']) return [{ operation: 's3:PutObject', resource: `arn:aws:s3:::${cfg['S3Bucket']}/${cfg['S3ObjectKey'] ?? ''}`, name: `s3://${cfg['S3Bucket']}/${cfg['S3ObjectKey'] ?? ''}` }];
+    if (a.provider === 'S3' && a.category === 'Source' && cfg['S3Bucket']) return [{ operation: 's3:PutObject', resource: `arn:aws:s3:::${cfg['S3Bucket']}/${cfg['S3ObjectKey'] ?? ''}`, name: `s3://${cfg['S3Bucket']}/${cfg['S3ObjectKey'] ?? ''}` }];
     return [];
   });
 }
