@@ -199,3 +199,26 @@ describe('the Amazon S3 deploy action (category Deploy, provider S3)', () => {
     expect(encrypt?.context['kms:ViaService']).toBe('s3.us-east-1.amazonaws.com');
   });
 });
+
+describe('the words the user sees (docs/console-messages.md)', () => {
+  const failure = (r: SimulationResult) => {
+    const f = r.events.find((e) => e.type === 'action.finished' && e.status === 'Failed');
+    return f && f.type === 'action.finished' ? f.message : undefined;
+  };
+
+  it('an S3 denial on the artifact bucket fails the action with the console text, the call keeps S3\'s error', async () => {
+    const result = await simulate(await loadBundled('field/cross-account-source-put-acl'));
+    expect(failure(result)).toBe("The service role or action role doesn't have the permissions required to access the Amazon S3 bucket named codepipeline-artifacts-111111111111-us-east-1. Update the IAM role permissions, and then try again. Error: Amazon S3:AccessDenied:Access Denied");
+    expect(result.firstDenial?.message).toBe('Access Denied');
+    const bridge = result.eventBridge.find((e) => e['detail-type'] === 'CodePipeline Action Execution State Change' && (e.detail as Record<string, unknown>)['state'] === 'FAILED');
+    expect((bridge?.detail as Record<string, Record<string, string>>)['execution-result']?.['error-code']).toBe('PermissionError');
+  });
+
+  it('a KMS denial through S3 names the bucket of the object; CloudFormation unable to assume its role says so', async () => {
+    const kms = await simulate(await loadBundled('field/codebuild-output-aws-managed-key'));
+    expect(failure(kms)).toMatch(/^The service role or action role doesn't have the permissions required to access the Amazon S3 bucket named codepipeline-artifacts-111111111111-us-east-1\. .*Error: Amazon S3:AccessDenied:User: .* is not authorized to perform: kms:Decrypt/);
+    const trust = await simulate(await loadBundled('traps/4-execution-role-trusts-pipeline'));
+    expect(trust.firstDenial?.operation).toBe('sts:AssumeRole');
+    expect(failure(trust)).toMatch(/^Role arn:aws:iam::\d{12}:role\/\S+ is invalid or cannot be assumed$/);
+  });
+});

@@ -18,7 +18,25 @@ export function roleCaller(roleArn: string, sessionName: string): Caller & { rea
 
 /** The failure message of a denied call: AWS's message, else the explanation. */
 export function denialMessage(ev: CallEvaluatedEvent): string {
-  return ev.message ?? ev.explanation;
+  return consoleMessage(ev) ?? ev.message ?? ev.explanation;
+}
+
+/**
+ * The action failure text the CodePipeline console shows for a denied call, where AWS's wording is
+ * known (docs/console-messages.md); the call keeps the IAM/S3 error it came from. S3 access to a
+ * bucket, and KMS through S3 for an object of it: "The service role or action role doesn't have
+ * the permissions required to access the Amazon S3 bucket named …" (as quoted in aws-cdk#14156 and
+ * #10420). CloudFormation unable to assume its execution role: "Role … is invalid or cannot be
+ * assumed".
+ */
+function consoleMessage(ev: CallEvaluatedEvent): string | undefined {
+  const op = ev.operation.toLowerCase();
+  const viaS3 = String(ev.context['kms:ViaService'] ?? '').startsWith('s3.');
+  const object = op.startsWith('s3:') ? ev.resource : op.startsWith('kms:') && viaS3 ? String(ev.context['kms:EncryptionContext:aws:s3:arn'] ?? '') : '';
+  const bucket = object.startsWith('arn:') ? parseArn(object)?.resource.split('/')[0] : undefined;
+  if (bucket) return `The service role or action role doesn't have the permissions required to access the Amazon S3 bucket named ${bucket}. Update the IAM role permissions, and then try again. Error: Amazon S3:AccessDenied:${ev.message ?? 'Access Denied'}`;
+  if (op === 'sts:assumerole' && ev.principal === 'cloudformation.amazonaws.com') return `Role ${ev.resource} is invalid or cannot be assumed`;
+  return undefined;
 }
 
 /** The session name CodePipeline uses for role sessions of an execution. */

@@ -108,10 +108,12 @@ export function auditRecords(events: readonly TraceEvent[], world: World, plan: 
   const cloudTrail: CloudTrailRecord[] = [];
   const eventBridge: EventBridgeEvent[] = [];
   const started = new Map<string, Extract<TraceEvent, { type: 'action.started' }>>();
+  // Actions that failed on a denied call report PermissionError (CodePipeline's error code for permissions).
+  const denied = new Set(events.flatMap((e) => (e.type === 'call.evaluated' && e.decision !== 'Allowed' ? [`${e.stage}/${e.action}`] : [])));
   for (const e of events) {
     if (e.type === 'call.evaluated') cloudTrail.push(...trailFor(e, world, sessions));
     if (e.type === 'action.started') started.set(`${e.stage}/${e.action}`, e);
-    const bridged = bridgeFor(e, plan, world.scenario.pipeline.pipeline.version ?? 1, executionId, started);
+    const bridged = bridgeFor(e, plan, world.scenario.pipeline.pipeline.version ?? 1, executionId, started, denied);
     if (bridged) eventBridge.push(bridged);
   }
   return { cloudTrail, eventBridge };
@@ -405,7 +407,14 @@ const STATE: Readonly<Record<'Succeeded' | 'Failed' | 'Invalid', string>> = { Su
 const BRIDGED: ReadonlySet<TraceEvent['type']> = new Set(['execution.started', 'execution.finished', 'stage.started', 'stage.finished', 'action.started', 'action.finished']);
 
 /** The CodePipeline EventBridge event for a state change, if the trace event is one. */
-function bridgeFor(e: TraceEvent, plan: Plan, pipelineVersion: number, executionId: string, started: ReadonlyMap<string, Extract<TraceEvent, { type: 'action.started' }>>): EventBridgeEvent | null {
+function bridgeFor(
+  e: TraceEvent,
+  plan: Plan,
+  pipelineVersion: number,
+  executionId: string,
+  started: ReadonlyMap<string, Extract<TraceEvent, { type: 'action.started' }>>,
+  denied: ReadonlySet<string>,
+): EventBridgeEvent | null {
   if (!BRIDGED.has(e.type)) return null;
   // Events are delivered in the pipeline's account and Region, for the pipeline resource.
   // Fields in the order EventBridge writes them (the JSON contract keeps this order).
@@ -454,7 +463,7 @@ function bridgeFor(e: TraceEvent, plan: Plan, pipelineVersion: number, execution
         region: start?.region ?? plan.region,
         type: actionType(plan, e.stage ?? '', e.action ?? ''),
       };
-      if (e.status === 'Failed') detail['execution-result'] = { 'external-execution-summary': e.message ?? 'the action failed', 'error-code': e.message?.includes('is not authorized to perform') ? 'PermissionError' : 'JobFailed' };
+      if (e.status === 'Failed') detail['execution-result'] = { 'external-execution-summary': e.message ?? 'the action failed', 'error-code': denied.has(`${e.stage}/${e.action}`) ? 'PermissionError' : 'JobFailed' };
       return event(action, detail);
     }
     default:
