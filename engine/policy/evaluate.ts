@@ -8,7 +8,7 @@ import type { World } from '../../model/world.js';
 import type { Analysis } from './analysis-layers.js';
 import { failedEvaluation, judge, refusedEvaluation, unresolvedEvaluation } from './judge.js';
 import { NO_BOUNDARY, NO_RESOURCE_POLICY, type PolicyUse } from './policy-use.js';
-import { ENCRYPTION_CONTEXT_SURROGATE } from './policy-rewrite.js';
+import { ENCRYPTION_CONTEXT_SURROGATE, NOT_PRINCIPAL_SURROGATE, principalChain } from './policy-rewrite.js';
 import { planRequest, type Plan } from './request-plan.js';
 import type { Call, Evaluation } from '../types.js';
 
@@ -46,6 +46,10 @@ function toSimulation(plan: Plan): Simulation {
     // rewritten conditions test (engine/policy/policy-rewrite.ts).
     contextVariables = { ...contextVariables };
     for (const [k, v] of Object.entries(ec)) contextVariables[ENCRYPTION_CONTEXT_SURROGATE + k] = v;
+  }
+  if (plan.notPrincipalDenies) {
+    // Deny + NotPrincipal statements were rewritten to test the caller's identities (engine/policy/policy-rewrite.ts).
+    contextVariables = { ...contextVariables, [NOT_PRINCIPAL_SURROGATE]: principalChain(plan.call.caller, plan.callerKind === 'role' ? plan.callerName : undefined) };
   }
   const resourcePolicy = plan.resourcePolicy?.prepared.policy;
   return {

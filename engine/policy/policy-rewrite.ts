@@ -16,6 +16,17 @@ import { globalServicePrincipal, servicePrincipalRegion } from './context-keys.j
  */
 export const ENCRYPTION_CONTEXT_SURROGATE = 'aws:PrincipalTag/pipesim-encryption-context/';
 
+/**
+ * The engine exempts from a `Deny` with `NotPrincipal` any principal one of whose identities is
+ * listed (the account root alone exempts every session of the account). IAM checks each identity
+ * of the caller — the account, then the role, then the assumed-role session — and denies unless
+ * every one is listed (IAM User Guide, "AWS JSON policy elements: NotPrincipal"; docs/upstream.md).
+ * pipesim rewrites such a statement to `Principal: "*"` with a condition on this surrogate, sent
+ * with the request as the caller's identities (`ForAnyValue:StringNotEqualsIgnoreCase`: denied
+ * when one of them is not listed).
+ */
+export const NOT_PRINCIPAL_SURROGATE = 'aws:PrincipalTag/pipesim-principal-chain';
+
 const EC_PREFIX = 'kms:encryptioncontext:';
 const ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/(.+)$/;
 
@@ -29,6 +40,8 @@ export interface DocumentFacts {
   readonly regionalServicePrincipals: readonly string[];
   /** `Resource` / `NotResource` entries that are neither `*` nor an ARN (AWS rejects the policy). */
   readonly nonArnResources: readonly { readonly statement: number; readonly resource: string }[];
+  /** Whether a `Deny` statement names its exceptions with `NotPrincipal`. */
+  readonly notPrincipalDenies: boolean;
 }
 
 /** Reads a document's facts. Pure. */
@@ -37,7 +50,9 @@ export function documentFacts(doc: PolicyDocument): DocumentFacts {
   const regional = new Set<string>();
   const nonArn: { statement: number; resource: string }[] = [];
   let ec = false;
+  let notPrincipal = false;
   statementsOf(doc).forEach((s, i) => {
+    if (s.Effect === 'Deny' && s.NotPrincipal !== undefined && s.NotPrincipal !== '*') notPrincipal = true;
     for (const p of [s.Principal, s.NotPrincipal]) {
       if (!p || p === '*') continue;
       for (const arn of [p['AWS'] ?? []].flat()) if (ROLE_ARN.test(arn)) roles.add(arn);
@@ -50,7 +65,7 @@ export function documentFacts(doc: PolicyDocument): DocumentFacts {
       if (Object.keys(block).some((k) => k.toLowerCase().startsWith(EC_PREFIX))) ec = true;
     }
   });
-  return { principalRoleArns: [...roles], encryptionContextConditions: ec, regionalServicePrincipals: [...regional], nonArnResources: nonArn };
+  return { principalRoleArns: [...roles], encryptionContextConditions: ec, regionalServicePrincipals: [...regional], nonArnResources: nonArn, notPrincipalDenies: notPrincipal };
 }
 
 /** How to rewrite a document for one use. */
@@ -61,11 +76,13 @@ export interface Rewrite {
   readonly encryptionContext: boolean;
   /** Treat `svc.<region>.amazonaws.com` principals of this region as the global `svc.amazonaws.com`. */
   readonly serviceRegion: string | undefined;
+  /** Rewrite `Deny` + `NotPrincipal` to a condition on the caller's identities (NOT_PRINCIPAL_SURROGATE). */
+  readonly notPrincipal?: boolean;
 }
 
 /** Whether a rewrite changes anything. */
 export function isIdentityRewrite(r: Rewrite): boolean {
-  return !r.encryptionContext && r.serviceRegion === undefined && Object.keys(r.roleArns).length === 0;
+  return !r.encryptionContext && r.serviceRegion === undefined && Object.keys(r.roleArns).length === 0 && r.notPrincipal !== true;
 }
 
 /** Applies a rewrite; returns a new document (the input is left untouched). Pure. */
@@ -82,6 +99,7 @@ export function rewriteDocument(doc: PolicyDocument, r: Rewrite): PolicyDocument
         ]),
       );
     }
+    if (r.notPrincipal && s.Effect === 'Deny' && s.NotPrincipal !== undefined && s.NotPrincipal !== '*') return denyExceptListed(out as PolicyStatement);
     return out as PolicyStatement;
   };
   const statement = Array.isArray(doc.Statement) ? doc.Statement.map(rewriteStatement) : rewriteStatement(doc.Statement);
@@ -110,4 +128,23 @@ export function roleArnParts(arn: string): { readonly partition: string; readonl
   const [, partition = 'aws', account = '', rest = ''] = m;
   const slash = rest.lastIndexOf('/');
   return { partition, account, path: slash < 0 ? '/' : `/${rest.slice(0, slash + 1)}`, name: slash < 0 ? rest : rest.slice(slash + 1) };
+}
+
+/** `Deny` + `NotPrincipal: L` as `Deny` + `Principal: *` unless every identity of the caller is in L. */
+function denyExceptListed(s: PolicyStatement): PolicyStatement {
+  const listed = Object.values(s.NotPrincipal as Readonly<Record<string, string | string[]>>)
+    .flat()
+    .map((v) => (/^\d{12}$/.test(v) ? `arn:aws:iam::${v}:root` : v));
+  const { NotPrincipal: _dropped, ...rest } = s;
+  void _dropped;
+  const condition = { ...(s.Condition ?? {}) } as Record<string, Record<string, string | string[]>>;
+  condition['ForAnyValue:StringNotEqualsIgnoreCase'] = { ...(condition['ForAnyValue:StringNotEqualsIgnoreCase'] ?? {}), [NOT_PRINCIPAL_SURROGATE]: listed };
+  return { ...rest, Principal: '*', Condition: condition } as PolicyStatement;
+}
+
+/** The identities IAM checks a caller by, for NOT_PRINCIPAL_SURROGATE: session, role and account root; or the service. */
+export function principalChain(caller: { readonly kind: 'role'; readonly roleArn: string; readonly sessionArn: string } | { readonly kind: 'service'; readonly service: string }, canonicalRoleArn: string | undefined): string[] {
+  if (caller.kind === 'service') return [caller.service];
+  const account = /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(caller.roleArn)?.[1] ?? '';
+  return [caller.sessionArn, canonicalRoleArn ?? caller.roleArn, `arn:aws:iam::${account}:root`];
 }

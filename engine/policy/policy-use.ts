@@ -104,6 +104,7 @@ function preparePolicy(world: World, kind: PolicyKind, name: string, doc: Policy
     roleArns: RESOURCE_POLICY_KINDS.has(kind) ? principalRoleFixes(world, facts.principalRoleArns) : {},
     encryptionContext: facts.encryptionContextConditions,
     serviceRegion: kind === 'trust' && facts.regionalServicePrincipals.some((s) => servicePrincipalRegion(s) === region) ? region : undefined,
+    ...(facts.notPrincipalDenies ? { notPrincipal: true } : {}),
   };
   const identity = isIdentityRewrite(rewrite);
   const variant = identity ? kind : `${kind}|${JSON.stringify(rewrite)}`;

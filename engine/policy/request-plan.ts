@@ -52,6 +52,8 @@ export interface Plan {
   readonly blockPublicAccess: boolean | undefined;
   /** Whether a policy of the request tests `kms:EncryptionContext:<key>` (rewritten to the surrogate). */
   readonly encryptionContextConditions: boolean;
+  /** Whether a policy of the request denies with `NotPrincipal` (rewritten to the principal-chain surrogate). */
+  readonly notPrincipalDenies: boolean;
   readonly unresolved: { readonly reason: 'alias-other-account' | 'unknown'; readonly what: 'key' | 'bucket' | 'role'; readonly text: string } | undefined;
   /** A request AWS refuses whatever the policies say: the error it returns and why. */
   readonly refusal: Refusal | undefined;
@@ -192,8 +194,10 @@ export function planRequest(world: World, call: Call): Plan {
   for (const l of scps) uses.push(...l.policies);
   for (const l of rcps) uses.push(...l.policies);
   let encryptionContextConditions = false;
+  let notPrincipalDenies = false;
   for (const use of uses) {
     if (factsOf(use.doc).encryptionContextConditions) encryptionContextConditions = true;
+    if (factsOf(use.doc).notPrincipalDenies) notPrincipalDenies = true;
     for (const e of use.prepared.errors) errors.push(`${describePolicy(use)}: ${e}${use.prepared.policy ? '' : ' (policy skipped)'}`);
   }
 
@@ -226,6 +230,7 @@ export function planRequest(world: World, call: Call): Plan {
     sameOrganization,
     blockPublicAccess,
     encryptionContextConditions,
+    notPrincipalDenies,
     unresolved,
     refusal,
     errors,
