@@ -41,6 +41,7 @@ export const RepositoryArn = arnOf(/^arn:aws[a-z-]*:codecommit:[a-z0-9-]+:\d{12}
 /** `arn:aws:codestar-connections:…:connection/id` or `arn:aws:codeconnections:…`. */
 export const ConnectionArn = arnOf(/^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[\w-]+$/, 'a CodeConnections connection ARN');
 /** `arn:aws:lambda:region:account:function:name`. */
+export const EcsServiceArn = arnOf(/^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:service\/[\w-]+\/[\w-]+$/, 'an Amazon ECS service ARN such as `arn:aws:ecs:us-east-1:111111111111:service/cluster/service`');
 export const FunctionArn = arnOf(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+$/, 'a Lambda function ARN');
 /** `arn:aws:codepipeline:region:account:name`. */
 export const PipelineArn = arnOf(/^arn:aws[a-z-]*:codepipeline:[a-z0-9-]+:\d{12}:[\w.@-]+$/, 'a CodePipeline ARN such as `arn:aws:codepipeline:us-east-1:111111111111:Name`');
@@ -253,6 +254,15 @@ export const CodeDeployApplication = z.strictObject({
 });
 
 /** A Lambda function. */
+/** An Amazon ECS service, the target of a standard ECS deploy action: the roles its task definition passes to ECS. */
+export const EcsService = z.strictObject({
+  arn: EcsServiceArn,
+  /** The task role of the service's task definition (`taskRoleArn`). */
+  taskRoleArn: RoleArn.optional(),
+  /** The task execution role (`executionRoleArn`), which pulls images and writes logs. */
+  executionRoleArn: RoleArn.optional(),
+});
+
 export const LambdaFunction = z.strictObject({
   arn: FunctionArn,
   role: RoleArn,
@@ -496,6 +506,7 @@ export const Scenario = z.strictObject({
   connections: z.array(Connection).default([]),
   codeDeployApplications: z.array(CodeDeployApplication).default([]),
   lambdaFunctions: z.array(LambdaFunction).default([]),
+  ecsServices: z.array(EcsService).default([]),
   stacks: z.array(Stack).default([]),
   pipeline: GetPipelineOutput,
   run: Run.default(Run.parse({})),
@@ -531,6 +542,7 @@ export type SnsTopic = z.output<typeof SnsTopic>;
 export type CodeDeployApplication = z.output<typeof CodeDeployApplication>;
 /** A Lambda function. */
 export type LambdaFunction = z.output<typeof LambdaFunction>;
+export type EcsService = z.output<typeof EcsService>;
 /** A CloudFormation stack. */
 export type Stack = z.output<typeof Stack>;
 /** The pipeline declaration. */

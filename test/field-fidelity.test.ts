@@ -222,3 +222,31 @@ describe('the words the user sees (docs/console-messages.md)', () => {
     expect(failure(trust)).toMatch(/^Role arn:aws:iam::\d{12}:role\/\S+ is invalid or cannot be assumed$/);
   });
 });
+
+describe('the Amazon ECS standard deploy action (Deploy/ECS)', () => {
+  it('registers a task definition, passes the task roles to ecs-tasks and updates the service, as the action role', async () => {
+    const result = await simulate(await loadBundled('field/ecs-deploy-pass-role-fixed'));
+    expect(result.status).toBe('Succeeded');
+    const ecs = calls(result).filter((c) => c.stage === 'DeployService' && c.operation !== 'sts:AssumeRole' && !c.operation.startsWith('s3:') && !c.operation.startsWith('kms:'));
+    expect(ecs.map((c) => `${c.operation} ${c.resource}`)).toEqual([
+      'ecs:DescribeServices arn:aws:ecs:us-east-1:444444444444:service/checkout-prod/checkout',
+      'ecs:DescribeTaskDefinition *',
+      'ecs:RegisterTaskDefinition *',
+      'iam:PassRole arn:aws:iam::444444444444:role/CheckoutTaskRole',
+      'iam:PassRole arn:aws:iam::444444444444:role/ecsTaskExecutionRole',
+      'ecs:UpdateService arn:aws:ecs:us-east-1:444444444444:service/checkout-prod/checkout',
+    ]);
+    expect(ecs[3]?.context['iam:PassedToService']).toBe('ecs-tasks.amazonaws.com');
+  });
+
+  it('is refused at the task role pass without it; an undeclared service fails the action with why', async () => {
+    const result = await simulate(await loadBundled('field/ecs-deploy-pass-role'));
+    expect(result.firstDenial).toMatchObject({ operation: 'iam:PassRole', category: 'PASS_ROLE', resource: 'arn:aws:iam::444444444444:role/CheckoutTaskRole' });
+    const { applyPatch } = await import('../engine/analysis/patch.js');
+    const patched = applyPatch(await loadBundled('field/ecs-deploy-pass-role-fixed'), [{ op: 'replace', path: '/ecsServices', value: [] }]);
+    if (!patched.success) throw new Error('patch failed');
+    const undeclared = await simulate(patched.data);
+    const failed = undeclared.events.find((e) => e.type === 'action.finished' && e.status === 'Failed');
+    expect(failed && failed.type === 'action.finished' ? failed.message : '').toMatch(/is not declared in `ecsServices`/);
+  });
+});

@@ -170,6 +170,7 @@ type Add = (code: string, path: string, message: string, category?: Category) =>
 const ARTIFACT_COUNTS: Readonly<Record<string, { readonly inputs: readonly [number, number]; readonly outputs: readonly [number, number] }>> = {
   'Source/S3': { inputs: [0, 0], outputs: [1, 1] },
   'Deploy/S3': { inputs: [1, 1], outputs: [0, 0] },
+  'Deploy/ECS': { inputs: [1, 1], outputs: [0, 0] },
   CodeCommit: { inputs: [0, 0], outputs: [1, 1] },
   CodeStarSourceConnection: { inputs: [0, 0], outputs: [1, 1] },
   ECR: { inputs: [0, 0], outputs: [1, 1] },
@@ -249,6 +250,10 @@ function checkProviderShape(action: ActionDeclaration, path: string, add: Add, s
       // (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-StackSets.html).
       need('StackSetName');
       need('TemplatePath');
+      break;
+    case 'ECS':
+      need('ClusterName');
+      need('ServiceName');
       break;
     case 'CodeDeploy':
       need('ApplicationName');

@@ -12,6 +12,7 @@ import { runCodeBuild } from './codebuild.js';
 import { runCodeCommitSource } from './codecommit.js';
 import { runCodeDeploy } from './codedeploy.js';
 import { runConnectionSource } from './connection.js';
+import { runEcsDeploy } from './ecs.js';
 import { where, type ActionOutcome, type ActionRun } from './kit.js';
 import { runLambda } from './lambda.js';
 import { runManualApproval } from './manual-approval.js';
@@ -27,6 +28,7 @@ const PROVIDERS: Readonly<Record<string, Provider>> = {
   CodeCommit: runCodeCommitSource,
   'Source/S3': runS3Source,
   'Deploy/S3': runS3Deploy,
+  'Deploy/ECS': runEcsDeploy,
   CodeStarSourceConnection: runConnectionSource,
   CodeBuild: runCodeBuild,
   CloudFormation: runCloudFormation,
