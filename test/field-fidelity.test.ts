@@ -250,3 +250,19 @@ describe('the Amazon ECS standard deploy action (Deploy/ECS)', () => {
     expect(failed && failed.type === 'action.finished' ? failed.message : '').toMatch(/is not declared in `ecsServices`/);
   });
 });
+
+describe('structural fixes for failures no policy statement causes', () => {
+  it('a service-managed StackSet without trusted access gets it enabled, verified green', async () => {
+    const d = await diagnose(await loadBundled('advanced/stackset-service-managed-no-trusted-access'));
+    expect(d.fixes[0]).toMatchObject({ id: 'stacksets-trusted-access', patch: [{ op: 'add', path: '/organization/trustedAccess/-', value: 'member.org.stacksets.cloudformation.amazonaws.com' }] });
+    expect(d.fixes[0]?.outcome.status).toBe('Succeeded');
+  });
+
+  it('a variable of an undeclared namespace gets the namespace on the action that exports it; fix reaches green', async () => {
+    const scenario = await loadBundled('drills/pipeline-variables-parameter-overrides');
+    const d = await diagnose(scenario);
+    expect(d.fixes[0]?.id).toBe('declare-namespace');
+    expect(d.fixes[0]?.description).toMatch(/declare namespace `BuildVariables` on `Build\/Build`/);
+    expect((await fixScenario(scenario)).result.status).toBe('Succeeded');
+  });
+});

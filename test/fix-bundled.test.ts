@@ -1,6 +1,7 @@
 // `fix` on every broken bundled scenario: a denial or a structural issue is fixed to green, each
 // round verified and within the failing call's scope; the fixed scenario is written back as YAML
-// (comments kept) that loads and runs green. A failure that is not a denial has no fix.
+// (comments kept) that loads and runs green. A failure that is not a denial has a structural fix,
+// unless it is injected (`run.failures`) or listed in STRUCTURAL_WITHOUT_FIX.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createMemo } from '../engine/policy/authorize.js';
@@ -14,6 +15,12 @@ import { addedAllowances, wideningProblems } from './fix-scope.js';
 
 const memo = createMemo();
 const broken = listBundledScenarios();
+/**
+ * Failures without a denied call that no structural fix pipesim knows repairs (issue 17, item 6):
+ * a StackSet action mode on the CloudFormation provider, a store key of another Region. Every
+ * other such failure (trusted access, an undeclared variable namespace) must reach green.
+ */
+const STRUCTURAL_WITHOUT_FIX = new Set(['drills/stackset-action-providers', 'field/store-key-other-region']);
 
 describe('fix on every broken bundled scenario', () => {
   for (const entry of broken) {
@@ -27,8 +34,10 @@ describe('fix on every broken bundled scenario', () => {
         expect(run.rounds).toEqual([]);
         return;
       }
-      if (before.firstDenial === null && before.status !== 'Invalid') {
-        // Failed without a denied call (an injected failure): nothing a policy change could fix.
+      // Injected: a failed action, stack or function the scenario declares (run.failures, stacks[].fails, a Failed Lambda result).
+      const injected = loaded.data.run.failures.length > 0 || loaded.data.stacks.some((s) => s.fails) || loaded.data.lambdaFunctions.some((f) => f.result === 'Failed');
+      if (before.firstDenial === null && before.status !== 'Invalid' && (injected || STRUCTURAL_WITHOUT_FIX.has(entry.id))) {
+        // Failed without a denied call: an injected failure, or a structural fault pipesim has no fix for yet.
         expect({ status: run.status, stopped: run.stopped, rounds: run.rounds.length }).toEqual({ status: 'Failed', stopped: 'no-fix', rounds: 0 });
         expect(run.remaining?.explanation).toMatch(/no call was denied/);
         return;

@@ -358,7 +358,14 @@ export function progressed(before: SimulationResult, after: SimulationResult, af
   if (after.status === 'Succeeded') return true;
   if (after.status === 'Invalid') return false;
   const d = denialEvent(before);
-  if (!d) return false;
+  if (!d) {
+    // A failure without a denial (a structural one): progress is failing somewhere else.
+    const where = (r: SimulationResult) => {
+      const f = r.events.find((e) => e.type === 'action.finished' && e.status === 'Failed');
+      return f && f.type === 'action.finished' ? `${f.stage}/${f.action}/${f.message ?? ''}` : '';
+    };
+    return where(after) !== where(before);
+  }
   const key = callKey(d);
   const nth = calls(before.events).filter((e) => e.seq <= d.seq && callKey(e) === key).length;
   const match = calls(after.events).filter((e) => callKey(e) === key)[nth - 1];

@@ -15,6 +15,7 @@ import type { Scenario } from '../../../model/schema.js';
 import type { SimulationResult } from '../../types.js';
 import { approvalCandidates } from './approval.js';
 import { denyCandidates } from './deny.js';
+import { failureCandidates } from './failures.js';
 import { aliasCandidates, awsManagedKeyCandidates, keyStateCandidates, unknownRoleCandidates } from './keys.js';
 import { denialContext, denialEvent, type CandidateOptions, type FixCandidate } from './kit.js';
 import { missingAllowCandidates } from './missing-allow.js';
@@ -28,7 +29,7 @@ export function candidateFixes(scenario: Scenario, result: SimulationResult, opt
     return issue ? structuralCandidates(scenario, issue) : [];
   }
   const ev = denialEvent(result);
-  if (!ev) return [];
+  if (!ev) return failureCandidates(scenario, result);
   const dc = denialContext(scenario, ev, options);
   switch (dc.category) {
     case 'EXPLICIT_DENY':
