@@ -266,3 +266,14 @@ describe('structural fixes for failures no policy statement causes', () => {
     expect((await fixScenario(scenario)).result.status).toBe('Succeeded');
   });
 });
+
+describe('lint PS019: a role passed across accounts', () => {
+  it('flags the RoleArn of the broken scenario, proven by the run; not the fixed twin', async () => {
+    const broken = await loadBundled('field/cross-account-pass-role');
+    const hits = lint(broken, { result: await simulate(broken) }).filter((f) => f.ruleId === 'PS019');
+    expect(hits).toHaveLength(1);
+    expect(hits[0]).toMatchObject({ severity: 'error', proven: true });
+    expect(hits[0]?.path).toMatch(/configuration\.RoleArn$/);
+    expect(lint(await loadBundled('field/cross-account-pass-role-fixed')).filter((f) => f.ruleId === 'PS019')).toEqual([]);
+  });
+});

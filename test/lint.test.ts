@@ -339,6 +339,14 @@ const CASES: readonly RuleCase[] = [
     path: () => 'codeBuildProjects[0]',
     says: 'names no encryptionKey, so CodeBuild encrypts the output of `Build/Build` with the AWS managed `aws/s3` key of account 111111111111',
   },
+  {
+    rule: 'PS019',
+    what: 'DevDeployRole (dev) passes an execution role of the tooling account',
+    trigger: () => [{ op: 'replace', path: `${stage('DeployDev')}/actions/0/configuration/RoleArn`, value: 'arn:aws:iam::111111111111:role/DevCfnExecutionRole' }],
+    // The reference's execution roles live in the accounts their action roles deploy in: no finding.
+    path: () => `pipeline.pipeline.stages[${reference.pipeline.pipeline.stages.findIndex((s) => s.name === 'DeployDev')}].actions[0].configuration.RoleArn`,
+    says: 'passes `arn:aws:iam::111111111111:role/DevCfnExecutionRole` of account 111111111111: IAM refuses a cross-account pass role',
+  },
 ];
 
 describe('each rule triggers on its trap and not on a near miss', () => {

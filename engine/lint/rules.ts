@@ -171,6 +171,15 @@ export const RULES = {
     guideItem: 'Trap three: the default aws/s3 KMS key in a cross-account pipeline',
     helpUri: 'https://docs.aws.amazon.com/codebuild/latest/userguide/setting-up-kms.html',
   },
+  PS019: {
+    name: 'cross-account-pass-role',
+    title: 'An action passes a role of another account',
+    severity: 'error',
+    help: 'IAM passes a role only to a service in the role\'s own account: a CloudFormation `RoleArn` (or StackSet administration role) in another account than the action role is refused with "Cross-account pass role is not allowed." whatever the policies say.',
+    fix: "create the role in the account the action role deploys in and name that one",
+    guideItem: 'Required IAM Roles and Their Boundaries: the execution role lives in the target account',
+    helpUri: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html',
+  },
 } as const satisfies Readonly<Record<string, RuleInfo>>;
 
 /** What the table says about one rule. */

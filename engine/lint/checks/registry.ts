@@ -7,6 +7,7 @@ import { overbroadActionRole } from './action-roles.js';
 import { selfApproval } from './approval.js';
 import { artifactBuckets } from './buckets.js';
 import { codeBuildOutputKey } from './codebuild.js';
+import { crossAccountPassRole } from './pass-role.js';
 import { aliasOnCrossAccountStore, keyRotation, kmsStarToOtherAccount, managedKeyOnStore, wildcardPrincipal } from './keys.js';
 import type { Check, CheckContext } from './kit.js';
 import { perRegionActionsForFleet, stackSetForFewRegions, v1WithV2Features } from './pipeline-shape.js';
@@ -31,6 +32,7 @@ export const CHECKS: readonly Check[] = [
   stackSetForFewRegions,
   perRegionActionsForFleet,
   codeBuildOutputKey,
+  crossAccountPassRole,
 ];
 
 /** Builds the context the checks read. Pure. */
