@@ -27,7 +27,8 @@ export function denialMessage(ev: CallEvaluatedEvent): string {
  * bucket, and KMS through S3 for an object of it: "The service role or action role doesn't have
  * the permissions required to access the Amazon S3 bucket named …" (as quoted in aws-cdk#14156 and
  * #10420). CloudFormation unable to assume its execution role: "Role … is invalid or cannot be
- * assumed".
+ * assumed" (CloudFormation's ValidationError, as reported in awslabs/aws-sam-codepipeline-cd#22 and
+ * awslabs/aws-service-catalog-puppet#568).
  */
 function consoleMessage(ev: CallEvaluatedEvent): string | undefined {
   const op = ev.operation.toLowerCase();

@@ -29,6 +29,11 @@ export interface PlannedAction {
   readonly runOrder: number;
 }
 
+/** The ARN of the CodeBuild project a CodeBuild action names (`ProjectName` in the action's account and Region). */
+export function codeBuildProjectArn(action: Pick<PlannedAction, 'region' | 'account' | 'declaration'>): string {
+  return `arn:aws:codebuild:${action.region}:${action.account}:project/${action.declaration.configuration['ProjectName'] ?? ''}`;
+}
+
 /** A group of actions with the same runOrder: they run in parallel. */
 export interface PlannedGroup {
   readonly runOrder: number;

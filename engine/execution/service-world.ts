@@ -7,16 +7,16 @@ import { parseArn, roleName } from '../../model/arn.js';
 import type { KmsKey, Role } from '../../model/schema.js';
 import { findRole, type World } from '../../model/world.js';
 import { stableId } from './audit.js';
-import type { Plan } from './plan.js';
+import { codeBuildProjectArn, type Plan } from './plan.js';
 
 /** The world as the run sees it: the scenario's resources plus what AWS services create. Pure. */
 export function completeWorld(world: World, plan: Plan): World {
   return withStackSetsServiceRoles(withAwsManagedKeys(world, plan), plan);
 }
 
-/** Whether a key reference names the AWS managed `aws/s3` key (alias name or alias ARN). */
-export function namesAwsManagedS3Key(ref: string | undefined): boolean {
-  return ref === 'alias/aws/s3' || (ref !== undefined && /^arn:aws[\w-]*:kms:[^:]+:\d{12}:alias\/aws\/s3$/.test(ref));
+/** Whether a key reference names a service's AWS managed key (`alias/aws/<service>`, as alias name or alias ARN). */
+export function namesAwsManagedKey(ref: string | undefined, service: string): boolean {
+  return ref === `alias/aws/${service}` || (ref !== undefined && new RegExp(`^arn:aws[\\w-]*:kms:[^:]+:\\d{12}:alias/aws/${service}$`).test(ref));
 }
 
 /**
@@ -36,14 +36,14 @@ function awsManagedKeyUses(world: World, plan: Plan): { readonly account: string
     else if (ref === 'alias/aws/s3') {
       uses.push({ account: plan.account, region });
       for (const a of actions) if (a.region === region) uses.push({ account: a.account, region });
-    } else if (namesAwsManagedS3Key(ref)) {
+    } else if (namesAwsManagedKey(ref, 's3')) {
       const arn = parseArn(ref);
       if (arn) uses.push({ account: arn.account, region: arn.region });
     }
   }
   for (const a of actions) {
     if (a.provider !== 'CodeBuild') continue;
-    const project = world.projects.get(`arn:aws:codebuild:${a.region}:${a.account}:project/${a.declaration.configuration['ProjectName'] ?? ''}`);
+    const project = world.projects.get(codeBuildProjectArn(a));
     if (project && project.encryptionKey === undefined) uses.push({ account: a.account, region: a.region });
   }
   return uses;
@@ -52,9 +52,8 @@ function awsManagedKeyUses(world: World, plan: Plan): { readonly account: string
 /** Topics whose key is the AWS managed `aws/sns` key: its account and Region (SNS Developer Guide, "Key management"). */
 function awsManagedSnsKeyUses(world: World): { readonly account: string; readonly region: string; readonly service: string }[] {
   return [...world.topics.values()].flatMap((t) => {
-    const ref = t.kmsMasterKeyId;
     const arn = parseArn(t.arn);
-    if (!arn || (ref !== 'alias/aws/sns' && !(ref?.endsWith(':alias/aws/sns') ?? false))) return [];
+    if (!arn || !namesAwsManagedKey(t.kmsMasterKeyId, 'sns')) return [];
     return [{ account: arn.account, region: arn.region, service: 'sns' }];
   });
 }

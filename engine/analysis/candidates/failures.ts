@@ -4,6 +4,8 @@
  * an expression reads. Pure.
  */
 import type { Scenario } from '../../../model/schema.js';
+import { buildWorld } from '../../../model/world.js';
+import { codeBuildProjectArn, planPipeline } from '../../execution/plan.js';
 import { STACKSETS_TRUSTED_ACCESS } from '../../execution/service-world.js';
 import type { SimulationResult } from '../../types.js';
 import { pointer } from '../patch.js';
@@ -40,24 +42,21 @@ export function failureCandidates(scenario: Scenario, result: SimulationResult):
 
 /** Declare `namespace` on the earlier CodeBuild action whose project exports the variable (Variables reference: a namespace makes an action's variables available). */
 function namespaceCandidates(scenario: Scenario, stage: string, namespace: string, name: string): FixCandidate[] {
-  const stages = scenario.pipeline.pipeline.stages;
-  const upTo = stages.findIndex((s) => s.name === stage);
-  const home = /^arn:[^:]+:codepipeline:([^:]+):(\d{12}):/.exec(scenario.pipeline.metadata.pipelineArn);
-  for (let si = 0; si < (upTo < 0 ? stages.length : upTo); si += 1) {
-    const actions = stages[si]?.actions ?? [];
-    for (let ai = 0; ai < actions.length; ai += 1) {
-      const a = actions[ai]!;
-      if (a.namespace || a.actionTypeId.provider !== 'CodeBuild') continue;
-      const account = (a.roleArn ? /::(\d{12}):/.exec(a.roleArn)?.[1] : undefined) ?? home?.[2] ?? '';
-      const project = scenario.codeBuildProjects.find((p) => p.arn === `arn:aws:codebuild:${a.region ?? home?.[1] ?? ''}:${account}:project/${a.configuration['ProjectName'] ?? ''}`);
+  const plan = planPipeline(scenario, buildWorld(scenario)).plan;
+  if (!plan) return [];
+  const upTo = plan.stages.findIndex((s) => s.name === stage);
+  for (const planned of plan.stages.slice(0, upTo < 0 ? plan.stages.length : upTo)) {
+    for (const a of planned.groups.flatMap((g) => g.actions)) {
+      if (a.declaration.namespace || a.provider !== 'CodeBuild') continue;
+      const project = scenario.codeBuildProjects.find((p) => p.arn === codeBuildProjectArn(a));
       if (!project || !(name in project.exportedVariables)) continue;
       return [
         {
           id: 'declare-namespace',
           group: 'declare-namespace',
           target: 'pipeline',
-          description: `declare namespace \`${namespace}\` on \`${stages[si]!.name}/${a.name}\`, whose project exports \`${name}\`, so \`#{${namespace}.${name}}\` resolves`,
-          patch: [{ op: 'add', path: pointer('pipeline', 'pipeline', 'stages', si, 'actions', ai, 'namespace'), value: namespace }],
+          description: `declare namespace \`${namespace}\` on \`${a.stage}/${a.declaration.name}\`, whose project exports \`${name}\`, so \`#{${namespace}.${name}}\` resolves`,
+          patch: [{ op: 'add', path: pointer('pipeline', 'pipeline', 'stages', a.stageIndex, 'actions', a.actionIndex, 'namespace'), value: namespace }],
         },
       ];
     }

@@ -3,6 +3,8 @@ import { parseArn, roleName } from '../../../model/arn.js';
 import type { KmsKey } from '../../../model/schema.js';
 import { findRole, keyInRegion, resolveKey } from '../../../model/world.js';
 import { pushOps, resourceStatement, shortName, sidFor, startDraft } from '../fix-statements.js';
+import { codeBuildProjectArn } from '../../execution/plan.js';
+import { namesAwsManagedKey } from '../../execution/service-world.js';
 import { pointer } from '../patch.js';
 import { freeAlias, keyIdFor, principalOf, requestCondition, serviceCondition, who, type DenialContext, type FixCandidate } from './kit.js';
 
@@ -23,7 +25,7 @@ function projectStoreKeyCandidates(dc: DenialContext): FixCandidate[] {
   const storeKey = store?.encryptionKey ? resolveKey(dc.world, store.encryptionKey.id, { account: dc.plan.account, region: arn.region }).key : undefined;
   if (!storeKey || storeKey.keyManager === 'AWS') return [];
   const keyArn = (keyInRegion(dc.world, storeKey, arn.region) ?? storeKey).arn;
-  const used = new Set(dc.plan.stages.flatMap((s) => s.groups.flatMap((g) => g.actions.filter((a) => a.provider === 'CodeBuild').map((a) => `arn:aws:codebuild:${a.region}:${a.account}:project/${a.declaration.configuration['ProjectName'] ?? ''}`))));
+  const used = new Set(dc.plan.stages.flatMap((s) => s.groups.flatMap((g) => g.actions.filter((a) => a.provider === 'CodeBuild').map(codeBuildProjectArn))));
   const projects = dc.scenario.codeBuildProjects.map((p, i) => ({ p, i })).filter(({ p }) => used.has(p.arn) && p.encryptionKey === undefined && parseArn(p.arn)?.account === arn.account && parseArn(p.arn)?.region === arn.region);
   if (projects.length === 0) return [];
   const draft = startDraft(dc.scenario);
@@ -46,7 +48,7 @@ function newCustomerKeyCandidates(dc: DenialContext): FixCandidate[] {
   const account = arn.account || dc.plan?.account || '';
   const region = arn.region || dc.ev.region;
   const decl = dc.scenario.pipeline.pipeline;
-  const isManaged = (ref: string | undefined) => ref === undefined || ref === 'alias/aws/s3' || ref.endsWith(':alias/aws/s3') || dc.scenario.keys.some((k) => k.keyManager === 'AWS' && (k.arn === ref || (ref.startsWith('alias/') && k.aliases.includes(ref))));
+  const isManaged = (ref: string | undefined) => ref === undefined || namesAwsManagedKey(ref, 's3') || dc.scenario.keys.some((k) => k.keyManager === 'AWS' && (k.arn === ref || (ref.startsWith('alias/') && k.aliases.includes(ref))));
   const stores: { readonly path: string; readonly location: string }[] = [];
   if (decl.artifactStore && dc.plan?.region === region && isManaged(decl.artifactStore.encryptionKey?.id)) stores.push({ path: pointer('pipeline', 'pipeline', 'artifactStore'), location: decl.artifactStore.location });
   for (const [r, s] of Object.entries(decl.artifactStores ?? {})) if (r === region && isManaged(s.encryptionKey?.id)) stores.push({ path: pointer('pipeline', 'pipeline', 'artifactStores', r), location: s.location });

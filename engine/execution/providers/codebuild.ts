@@ -9,12 +9,12 @@
  * #4033). A later action in another account then cannot decrypt the build output.
  */
 import type { Caller } from '../../types.js';
-import { awsManagedS3KeyRef, callAll, callBy, denialMessage, fail, readInputs, roleCaller, writeOutputs, type ActionOutcome, type ActionRun } from './kit.js';
+import { awsManagedS3KeyRef, callAll, callBy, codeBuildProjectArn, denialMessage, fail, readInputs, roleCaller, writeOutputs, type ActionOutcome, type ActionRun } from './kit.js';
 
 /** CodeBuild: the action role starts the build; CodeBuild assumes the project role, which moves the artifacts. */
 export async function runCodeBuild(run: ActionRun): Promise<ActionOutcome> {
   const name = run.config['ProjectName'] ?? '';
-  const arn = `arn:aws:codebuild:${run.action.region}:${run.action.account}:project/${name}`;
+  const arn = codeBuildProjectArn(run.action);
   const denied = await callAll(run, run.parent, [
     [callBy(run, run.caller, 'codebuild:StartBuild', arn), `start build of ${name}`],
     [callBy(run, run.caller, 'codebuild:BatchGetBuilds', arn), 'watch the build'],

@@ -7,6 +7,7 @@ import { denialMessage, readArtifact, writeArtifact } from '../artifacts.js';
 import type { ActionOutcome, ActionRun, ArtifactCopy } from '../state.js';
 import type { Call, Caller, CallEvaluatedEvent } from '../../types.js';
 
+export { codeBuildProjectArn } from '../plan.js';
 export { awsManagedS3KeyRef, denialMessage, readArtifact, roleCaller, s3EncryptionArn, storeKeyRef } from '../artifacts.js';
 export type { ActionOutcome, ActionRun, ArtifactCopy } from '../state.js';
 

@@ -10,7 +10,7 @@
 import { objectArn } from '../../../model/arn.js';
 import { resolveKey } from '../../../model/world.js';
 import type { Call } from '../../types.js';
-import { callAll, callBy, denialMessage, fail, readInputs, type ActionOutcome, type ActionRun } from './kit.js';
+import { awsManagedS3KeyRef, callAll, callBy, denialMessage, fail, readInputs, s3EncryptionArn, type ActionOutcome, type ActionRun } from './kit.js';
 
 /** S3 deploy: read the input artifact, then put its objects into the target bucket (with their key and ACL calls). */
 export async function runS3Deploy(run: ActionRun): Promise<ActionOutcome> {
@@ -24,13 +24,13 @@ export async function runS3Deploy(run: ActionRun): Promise<ActionOutcome> {
   const key = extract ? `${prefix ? `${prefix.replace(/\/+$/, '')}/` : ''}index.html` : prefix;
   const object = objectArn(bucketName, key);
   const acl = run.config['CannedACL'];
-  const keyRef = run.config['KMSEncryptionKeyARN'] ?? (bucket.encryption?.sseAlgorithm === 'aws:kms' ? bucket.encryption.kmsKeyId ?? `arn:aws:kms:${bucket.region}:${bucket.account}:alias/aws/s3` : undefined);
+  const keyRef = run.config['KMSEncryptionKeyARN'] ?? (bucket.encryption?.sseAlgorithm === 'aws:kms' ? bucket.encryption.kmsKeyId ?? awsManagedS3KeyRef(bucket.account, bucket.region) : undefined);
   const keyArn = keyRef ? (resolveKey(run.ctx.world, keyRef, { account: run.action.account, region: bucket.region }).key?.arn ?? keyRef) : undefined;
   const sse = keyArn ? { sseHeader: 'aws:kms', ...(run.config['KMSEncryptionKeyARN'] ? { sseKmsKeyId: keyArn } : {}) } : {};
   const calls: [Call, string][] = [[callBy(run, run.caller, 's3:PutObject', object, { region: bucket.region, facts: { ...sse, ...(acl ? { cannedAcl: acl } : {}) } }), `upload ${extract ? 'the extracted files' : key} to ${bucketName}`]];
   if (acl) calls.push([callBy(run, run.caller, 's3:PutObjectAcl', object, { region: bucket.region, facts: { cannedAcl: acl } }), `apply the canned ACL ${acl}`]);
   if (keyArn) {
-    calls.push([callBy(run, run.caller, 'kms:GenerateDataKey', keyArn, { region: bucket.region, facts: { viaService: `s3.${bucket.region}.amazonaws.com`, encryptionContext: { 'aws:s3:arn': bucket.encryption?.bucketKeyEnabled ? `arn:aws:s3:::${bucketName}` : object } } }), `encrypt the upload with ${keyArn}`]);
+    calls.push([callBy(run, run.caller, 'kms:GenerateDataKey', keyArn, { region: bucket.region, facts: { viaService: `s3.${bucket.region}.amazonaws.com`, encryptionContext: { 'aws:s3:arn': s3EncryptionArn(run.ctx.world, bucketName, object) } } }), `encrypt the upload with ${keyArn}`]);
   }
   const denied = await callAll(run, run.parent, calls);
   if (denied) return fail(denialMessage(denied));

@@ -4,7 +4,7 @@
 import { bucketArn, objectArn } from '../../../model/arn.js';
 import { resolveKey } from '../../../model/world.js';
 import type { Call } from '../../types.js';
-import { callAll, denialMessage, fail, s3EncryptionArn, writeOutputs, type ActionOutcome, type ActionRun } from './kit.js';
+import { awsManagedS3KeyRef, callAll, denialMessage, fail, s3EncryptionArn, writeOutputs, type ActionOutcome, type ActionRun } from './kit.js';
 
 /** S3 source: the action role reads the versioned object (and decrypts it), then stores it as an artifact. */
 export async function runS3Source(run: ActionRun): Promise<ActionOutcome> {
@@ -19,7 +19,7 @@ export async function runS3Source(run: ActionRun): Promise<ActionOutcome> {
     [{ caller: run.caller, operation: 's3:GetObjectVersion', resource: object, region: bucket.region }, `read source object version ${key}`],
   ];
   if (bucket.encryption?.sseAlgorithm === 'aws:kms') {
-    const ref = bucket.encryption.kmsKeyId ?? `arn:aws:kms:${bucket.region}:${bucket.account}:alias/aws/s3`;
+    const ref = bucket.encryption.kmsKeyId ?? awsManagedS3KeyRef(bucket.account, bucket.region);
     // The object was written in the bucket owner's account: S3 recorded the key ARN it resolved there.
     const resolved = resolveKey(run.ctx.world, ref, { account: bucket.account, region: bucket.region });
     const keyArn = resolved.key?.arn ?? ref;

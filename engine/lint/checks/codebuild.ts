@@ -1,5 +1,6 @@
 /** PS018: a CodeBuild project without an encryption key whose output another account reads. Pure. */
 import { parseArn } from '../../../model/arn.js';
+import { codeBuildProjectArn } from '../../execution/plan.js';
 import { calls, type Check, type Draft } from './kit.js';
 
 /**
@@ -11,7 +12,7 @@ export const codeBuildOutputKey: Check = (ctx) => {
   const out: Draft[] = [];
   for (const a of ctx.actions) {
     if (a.provider !== 'CodeBuild') continue;
-    const arn = `arn:aws:codebuild:${a.region}:${a.account}:project/${a.declaration.configuration['ProjectName'] ?? ''}`;
+    const arn = codeBuildProjectArn(a);
     const index = ctx.scenario.codeBuildProjects.findIndex((p) => p.arn === arn);
     const project = ctx.scenario.codeBuildProjects[index];
     if (!project || project.encryptionKey !== undefined) continue;
